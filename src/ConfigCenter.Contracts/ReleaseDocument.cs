@@ -1,0 +1,52 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ConfigCenter.Contracts;
+
+/// <summary>
+/// One published release of a namespace: the value of its etcd key, the HTTP snapshot body and
+/// the hub message. Items are already flat configuration keys.
+/// </summary>
+public sealed record ReleaseDocument
+{
+    /// <summary>The document schema version; currently 1.</summary>
+    public int Schema { get; init; } = 1;
+
+    /// <summary>The application id.</summary>
+    public required string App { get; init; }
+
+    /// <summary>The environment slug.</summary>
+    public required string Environment { get; init; }
+
+    /// <summary>The namespace name.</summary>
+    public required string Namespace { get; init; }
+
+    /// <summary>The release revision (1, 2, 3 … per app/environment/namespace).</summary>
+    public required long Revision { get; init; }
+
+    /// <summary>The namespace format: properties, json or yaml.</summary>
+    public required string Format { get; init; }
+
+    /// <summary>When the release was published.</summary>
+    public required DateTimeOffset PublishedAt { get; init; }
+
+    /// <summary>Who published the release.</summary>
+    public required string PublishedBy { get; init; }
+
+    /// <summary>The publish message.</summary>
+    public string Message { get; init; } = "";
+
+    /// <summary><c>sha256:</c> followed by the lowercase hex SHA-256 of the canonical items.</summary>
+    public required string Checksum { get; init; }
+
+    /// <summary>The flat configuration items of the release.</summary>
+    public required IReadOnlyDictionary<string, string?> Items { get; init; }
+}
+
+/// <summary>Source-generated JSON metadata for the wire types (camelCase, web defaults).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(ReleaseDocument))]
+[JsonSerializable(typeof(RegistryEntry))]
+[JsonSerializable(typeof(SortedDictionary<string, string?>))]
+[JsonSerializable(typeof(Dictionary<string, string?>))]
+public sealed partial class ContractsJsonContext : JsonSerializerContext;
