@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# ConfigCenter build entry point (the README's commands).
+#   ./build.sh test        install etcd + chromium if missing, build once, run every tests/*Tests project,
+#                          print "N passed, N failed" as the last line; non-zero exit on any failure
+#   ./build.sh run  [...]  run the server (arguments go to the app)
+#   ./build.sh bench [...] run the benchmarks in Release (arguments go to BenchmarkDotNet)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
+export DOTNET_NOLOGO=1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+SOLUTION="ConfigCenter.sln"
+RESULTS_DIR="artifacts/test-results"
+PROJECT_TIMEOUT="${TEST_PROJECT_TIMEOUT:-900}"   # seconds per test project, so a hang cannot eat CI
+
+log() { echo "build.sh: $*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    log "need root to run: $* (and sudo is not installed)"
+    return 1
+  fi
+}
+
+ensure_system_packages() {
+  local packages=()
+  if ! command -v etcd >/dev/null 2>&1; then
+    packages+=(etcd-server etcd-client)
+  fi
+  if [ ! -x /usr/bin/chromium ]; then
+    packages+=(chromium)
+  fi
+  if [ "${#packages[@]}" -gt 0 ]; then
+    log "installing ${packages[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${packages[@]}"
+  fi
+}
+
+# Sums one attribute of the <Counters .../> element over every TRX file in the results directory.
+trx_sum() {
+  local attribute="$1"
+  local files=("$RESULTS_DIR"/*.trx)
+  [ -e "${files[0]}" ] || { echo 0; return; }
+  grep -ho '<Counters [^>]*>' "${files[@]}" \
+    | grep -o " ${attribute}=\"[0-9]*\"" \
+    | grep -o '[0-9][0-9]*' \
+    | awk '{ s += $1 } END { print s + 0 }' || true
+}
+
+cmd_test() {
+  ensure_system_packages
+
+  mkdir -p "$RESULTS_DIR"
+  rm -f "$RESULTS_DIR"/*.trx
+
+  if ! dotnet build "$SOLUTION" -c Release; then
+    log "build failed"
+    echo "0 passed, 0 failed"
+    return 1
+  fi
+
+  shopt -s nullglob
+  local projects=()
+  local project
+  for project in tests/*Tests/*.csproj; do
+    case "$project" in
+      *ConfigCenter.Benchmarks*) continue ;;
+    esac
+    projects+=("$project")
+  done
+  shopt -u nullglob
+
+  # A test project someone forgot to add to the solution is still built and run.
+  local in_solution
+  in_solution="$(dotnet sln "$SOLUTION" list 2>/dev/null | tr '\\' '/')"
+  local exit_failures=0
+  for project in "${projects[@]}"; do
+    if ! grep -qxF "$project" <<<"$in_solution"; then
+      log "$project is not in $SOLUTION; building it separately"
+      dotnet build "$project" -c Release || exit_failures=$((exit_failures + 1))
+    fi
+  done
+
+  local name rc
+  for project in "${projects[@]}"; do
+    name="$(basename "$project" .csproj)"
+    log "testing $name"
+    rc=0
+    timeout --kill-after=30s "$PROJECT_TIMEOUT" \
+      dotnet test "$project" --no-build -c Release \
+        --logger "trx;LogFileName=${name}.trx" \
+        --results-directory "$RESULTS_DIR" || rc=$?
+    if [ "$rc" -ne 0 ]; then
+      if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+        log "$name timed out after ${PROJECT_TIMEOUT}s"
+      else
+        log "$name: dotnet test exited with $rc"
+      fi
+      exit_failures=$((exit_failures + 1))
+    fi
+  done
+
+  local passed failed
+  passed="$(trx_sum passed)"
+  failed=$(( $(trx_sum failed) + $(trx_sum error) + $(trx_sum timeout) + $(trx_sum aborted) ))
+
+  local status=0
+  if [ "${#projects[@]}" -eq 0 ]; then
+    log "no test projects found under tests/*Tests/"
+    status=1
+  fi
+  if [ "$exit_failures" -gt 0 ]; then
+    log "$exit_failures test project(s) did not finish cleanly"
+    status=1
+  fi
+  if [ "$failed" -gt 0 ]; then
+    status=1
+  fi
+  if [ $((passed + failed)) -eq 0 ]; then
+    log "no tests ran"
+    status=1
+  fi
+
+  echo "${passed} passed, ${failed} failed"
+  return "$status"
+}
+
+usage() {
+  echo "usage: $0 test | run [args...] | bench [args...]" >&2
+}
+
+command="${1:-}"
+if [ "$#" -gt 0 ]; then shift; fi
+case "$command" in
+  test)  cmd_test ;;
+  run)   exec dotnet run --project src/ConfigCenter.Server -- "$@" ;;
+  bench) exec dotnet run -c Release --project tests/ConfigCenter.Benchmarks -- "$@" ;;
+  *)     usage; exit 2 ;;
+esac

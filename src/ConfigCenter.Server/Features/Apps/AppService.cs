@@ -1,0 +1,160 @@
+using ConfigCenter.Contracts;
+using ConfigCenter.Core;
+using ConfigCenter.Server.Features.Audit;
+using ConfigCenter.Server.Features.Delivery;
+using ConfigCenter.Server.Features.Drafts;
+using ConfigCenter.Server.Features.Releases;
+using ConfigCenter.Server.Hosting;
+using ConfigCenter.Server.Infrastructure;
+using ConfigCenter.Storage;
+using ConfigCenter.Storage.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ConfigCenter.Server.Features.Apps;
+
+/// <summary>Apps, environments and namespaces.</summary>
+public sealed class AppService(
+    IDbContextFactory<ConfigCenterDbContext> dbFactory,
+    SqliteWriteGate writeGate,
+    ReleaseCache cache,
+    OutboxSignal outbox,
+    IOptions<ConfigCenterServerOptions> options,
+    TimeProvider time)
+{
+    public async Task<IReadOnlyList<AppView>> ListAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Apps.AsNoTracking().OrderBy(a => a.Id)
+            .Select(a => new AppView(a.Id, a.Name, a.Description, a.CreatedAt, a.Namespaces.Count)).ToListAsync(ct);
+    }
+
+    public async Task<AppView> GetAsync(string app, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Apps.AsNoTracking().Where(a => a.Id == app)
+            .Select(a => new AppView(a.Id, a.Name, a.Description, a.CreatedAt, a.Namespaces.Count)).FirstOrDefaultAsync(ct)
+            ?? throw ConfigCenterException.NotFound($"There is no app '{app}'.");
+    }
+
+    public async Task<AppView> CreateAsync(CreateAppRequest request, string user, CancellationToken ct)
+    {
+        if (Names.ValidateAppId(request.Id) is { } error) throw ConfigCenterException.Invalid(error);
+        var id = request.Id!;
+        using var _ = await writeGate.EnterAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.Apps.AnyAsync(a => a.Id == id, ct)) throw ConfigCenterException.Conflict($"An app with id '{id}' already exists.");
+        var app = new AppEntity
+        {
+            Id = id,
+            Name = string.IsNullOrWhiteSpace(request.Name) ? id : request.Name.Trim(),
+            Description = request.Description?.Trim() ?? "",
+            CreatedAt = time.GetUtcNow(),
+            CreatedBy = user,
+        };
+        db.Apps.Add(app);
+        AuditLog.Record(db, app.CreatedAt, user, "app.create", id);
+        await db.SaveChangesAsync(ct);
+        return new AppView(app.Id, app.Name, app.Description, app.CreatedAt, 0);
+    }
+
+    /// <summary>Deletes the app with its drafts, releases and keys, and removes its documents from etcd.</summary>
+    public async Task DeleteAsync(string app, string user, CancellationToken ct)
+    {
+        using var _ = await writeGate.EnterAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var entity = await db.Apps.Include(a => a.Namespaces).FirstOrDefaultAsync(a => a.Id == app, ct)
+            ?? throw ConfigCenterException.NotFound($"There is no app '{app}'.");
+        var now = time.GetUtcNow();
+        if (!options.Value.Standalone)
+        {
+            // A delete is an outbox row with an empty document, ordered after any pending publish of the app.
+            var keys = await ReleaseQueries.CurrentReleases(db).Where(r => r.AppId == app).Select(r => new { r.EnvironmentId, r.Namespace, r.Revision }).ToListAsync(ct);
+            foreach (var k in keys)
+            {
+                db.Outbox.Add(new OutboxEntity { EtcdKey = EtcdKeys.Config(options.Value.Etcd.Prefix, k.EnvironmentId, app, k.Namespace), Revision = k.Revision, Document = "", CreatedAt = now });
+            }
+        }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.DraftItems.Where(i => db.Drafts.Any(d => d.Id == i.DraftId && d.AppId == app)).ExecuteDeleteAsync(ct);
+        await db.Drafts.Where(d => d.AppId == app).ExecuteDeleteAsync(ct);
+        await db.Releases.Where(r => r.AppId == app).ExecuteDeleteAsync(ct);
+        await db.ApiKeys.Where(k => k.AppId == app).ExecuteDeleteAsync(ct);
+        db.Apps.Remove(entity);
+        AuditLog.Record(db, now, user, "app.delete", app);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        cache.RemoveApp(app);
+        outbox.Notify();
+    }
+
+    public async Task<IReadOnlyList<EnvironmentView>> ListEnvironmentsAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Environments.AsNoTracking().OrderBy(e => e.SortOrder).ThenBy(e => e.Id)
+            .Select(e => new EnvironmentView(e.Id, e.Name)).ToListAsync(ct);
+    }
+
+    public async Task<EnvironmentView> CreateEnvironmentAsync(CreateEnvironmentRequest request, string user, CancellationToken ct)
+    {
+        if (Names.ValidateEnvironment(request.Id) is { } error) throw ConfigCenterException.Invalid(error);
+        using var _ = await writeGate.EnterAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.Environments.AnyAsync(e => e.Id == request.Id, ct)) throw ConfigCenterException.Conflict($"Environment '{request.Id}' already exists.");
+        var order = await db.Environments.MaxAsync(e => (int?)e.SortOrder, ct) ?? 0;
+        var env = new EnvironmentEntity { Id = request.Id!, Name = string.IsNullOrWhiteSpace(request.Name) ? request.Id! : request.Name.Trim(), SortOrder = order + 1 };
+        db.Environments.Add(env);
+        AuditLog.Record(db, time.GetUtcNow(), user, "environment.create", env.Id);
+        await db.SaveChangesAsync(ct);
+        return new EnvironmentView(env.Id, env.Name);
+    }
+
+    public async Task<IReadOnlyList<NamespaceView>> ListNamespacesAsync(string app, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await NamespaceLookup.RequireAppAsync(db, app, ct);
+        return await db.Namespaces.AsNoTracking().Where(n => n.AppId == app).OrderBy(n => n.Name)
+            .Select(n => new NamespaceView(n.Name, n.Format)).ToListAsync(ct);
+    }
+
+    public async Task<NamespaceView> CreateNamespaceAsync(string app, CreateNamespaceRequest request, string user, CancellationToken ct)
+    {
+        if (Names.ValidateNamespace(request.Name) is { } error) throw ConfigCenterException.Invalid(error);
+        if (!NamespaceFormats.TryParse(request.Format ?? "properties", out var format))
+            throw ConfigCenterException.Invalid("format", $"Format '{request.Format}' is not one of properties, json, yaml.");
+        using var _ = await writeGate.EnterAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await NamespaceLookup.RequireAppAsync(db, app, ct);
+        if (await db.Namespaces.AnyAsync(n => n.AppId == app && n.Name == request.Name, ct))
+            throw ConfigCenterException.Conflict($"App '{app}' already has a namespace '{request.Name}'.");
+        var ns = new NamespaceEntity { AppId = app, Name = request.Name!, Format = format.ToWire(), CreatedAt = time.GetUtcNow() };
+        db.Namespaces.Add(ns);
+        AuditLog.Record(db, ns.CreatedAt, user, "namespace.create", $"{app}/{ns.Name}", ns.Format);
+        await db.SaveChangesAsync(ct);
+        return new NamespaceView(ns.Name, ns.Format);
+    }
+
+    /// <summary>Published revision and unpublished-changes mark of every namespace in every environment.</summary>
+    public async Task<IReadOnlyList<NamespaceStatus>> OverviewAsync(string app, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await NamespaceLookup.RequireAppAsync(db, app, ct);
+        var namespaces = await db.Namespaces.AsNoTracking().Where(n => n.AppId == app).OrderBy(n => n.Name).ToListAsync(ct);
+        var envs = await db.Environments.AsNoTracking().OrderBy(e => e.SortOrder).Select(e => e.Id).ToListAsync(ct);
+        var current = await ReleaseQueries.CurrentReleases(db).AsNoTracking().Where(r => r.AppId == app).ToListAsync(ct);
+        var drafts = await db.Drafts.AsNoTracking().Include(d => d.Items).Where(d => d.AppId == app).ToListAsync(ct);
+        var result = new List<NamespaceStatus>();
+        foreach (var ns in namespaces)
+        {
+            foreach (var env in envs)
+            {
+                var release = current.FirstOrDefault(r => r.Namespace == ns.Name && r.EnvironmentId == env);
+                var draft = drafts.FirstOrDefault(d => d.Namespace == ns.Name && d.EnvironmentId == env);
+                var items = (draft?.Items ?? []).Select(i => new DraftItem(i.Key, i.Value, i.Comment)).ToList();
+                result.Add(new NamespaceStatus(ns.Name, ns.Format, env, release?.Revision,
+                    DraftService.HasChanges(ns, items, draft?.Content ?? "", release)));
+            }
+        }
+        return result;
+    }
+}

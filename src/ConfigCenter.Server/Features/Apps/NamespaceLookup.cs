@@ -1,0 +1,32 @@
+using ConfigCenter.Core;
+using ConfigCenter.Server.Infrastructure;
+using ConfigCenter.Storage;
+using ConfigCenter.Storage.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace ConfigCenter.Server.Features.Apps;
+
+/// <summary>Resolves app/environment/namespace from a route, answering 404 for anything unknown.</summary>
+internal static class NamespaceLookup
+{
+    public static async Task<NamespaceEntity> RequireAsync(ConfigCenterDbContext db, string app, string env, string ns, CancellationToken ct)
+    {
+        await RequireAppAsync(db, app, ct);
+        await RequireEnvironmentAsync(db, env, ct);
+        return await db.Namespaces.AsNoTracking().FirstOrDefaultAsync(n => n.AppId == app && n.Name == ns, ct)
+            ?? throw ConfigCenterException.NotFound($"App '{app}' has no namespace '{ns}'.");
+    }
+
+    public static async Task RequireAppAsync(ConfigCenterDbContext db, string app, CancellationToken ct)
+    {
+        if (!await db.Apps.AnyAsync(a => a.Id == app, ct)) throw ConfigCenterException.NotFound($"There is no app '{app}'.");
+    }
+
+    public static async Task RequireEnvironmentAsync(ConfigCenterDbContext db, string env, CancellationToken ct)
+    {
+        if (!await db.Environments.AnyAsync(e => e.Id == env, ct)) throw ConfigCenterException.NotFound($"There is no environment '{env}'.");
+    }
+
+    public static NamespaceFormat FormatOf(NamespaceEntity ns) =>
+        NamespaceFormats.TryParse(ns.Format, out var format) ? format : NamespaceFormat.Properties;
+}

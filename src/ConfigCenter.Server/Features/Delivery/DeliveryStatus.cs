@@ -1,0 +1,38 @@
+namespace ConfigCenter.Server.Features.Delivery;
+
+/// <summary>What the relay and the watcher last saw of etcd, for /api/v1/status and the UI banner.</summary>
+public sealed class DeliveryStatus
+{
+    private volatile string? _lastError;
+
+    public string? LastError => _lastError;
+    public DateTimeOffset? LastErrorAt { get; private set; }
+    public DateTimeOffset? LastDeliveredAt { get; private set; }
+    public bool? EtcdReachable { get; private set; }
+
+    /// <summary>Raised when reachability or the pending outbox changed, so open pages refresh.</summary>
+    public event Action? Changed;
+
+    public void Delivered(DateTimeOffset at)
+    {
+        LastDeliveredAt = at;
+        EtcdReachable = true;
+        _lastError = null;
+        Changed?.Invoke();
+    }
+
+    public void Failed(string error, DateTimeOffset at)
+    {
+        _lastError = error;
+        LastErrorAt = at;
+        EtcdReachable = false;
+        Changed?.Invoke();
+    }
+
+    public void Reachable()
+    {
+        if (EtcdReachable == true) return;
+        EtcdReachable = true;
+        Changed?.Invoke();
+    }
+}

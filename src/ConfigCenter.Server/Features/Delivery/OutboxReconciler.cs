@@ -1,0 +1,62 @@
+using ConfigCenter.Contracts;
+using ConfigCenter.Server.Features.Releases;
+using ConfigCenter.Server.Hosting;
+using ConfigCenter.Server.Infrastructure.Etcd;
+using ConfigCenter.Storage;
+using ConfigCenter.Storage.Entities;
+using Etcdserverpb;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ConfigCenter.Server.Features.Delivery;
+
+/// <summary>
+/// Compares the current release of every namespace in SQLite with etcd and queues whatever etcd is
+/// missing or holds older, so losing etcd's data (or a crash before delivery) loses nothing.
+/// </summary>
+internal sealed class OutboxReconciler(
+    IDbContextFactory<ConfigCenterDbContext> dbFactory,
+    EtcdConnection etcd,
+    IOptions<ConfigCenterServerOptions> options,
+    TimeProvider time,
+    ILogger<OutboxReconciler> logger)
+{
+    public async Task<int> ReconcileAsync(CancellationToken ct)
+    {
+        var prefix = options.Value.Etcd.Prefix;
+        var root = EtcdKeys.ConfigRoot(prefix);
+        var range = await etcd.CallAsync((invoker, callOptions) => new KV.KVClient(invoker).RangeAsync(
+            new RangeRequest { Key = EtcdRanges.Key(root), RangeEnd = EtcdRanges.PrefixEnd(root) }, callOptions).ResponseAsync, ct);
+        var stored = range.Kvs.ToDictionary(kv => kv.Key.ToStringUtf8(), kv => ReleaseDocuments.RevisionOf(kv.Value.Span), StringComparer.Ordinal);
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var current = await ReleaseQueries.CurrentReleases(db).ToListAsync(ct);
+        var pending = (await db.Outbox.Where(o => o.DeliveredAt == null).Select(o => new { o.EtcdKey, o.Revision }).ToListAsync(ct))
+            .Select(o => (o.EtcdKey, o.Revision)).ToHashSet();
+        var queued = 0;
+        foreach (var release in current)
+        {
+            var key = EtcdKeys.Config(prefix, release.EnvironmentId, release.AppId, release.Namespace);
+            if (stored.TryGetValue(key, out var revision) && revision >= release.Revision) continue;
+            if (pending.Contains((key, release.Revision))) continue;
+            db.Outbox.Add(new OutboxEntity
+            {
+                EtcdKey = key,
+                Revision = release.Revision,
+                Document = ReleaseMapper.ToJson(release),
+                CreatedAt = time.GetUtcNow(),
+            });
+            queued++;
+        }
+        if (queued > 0)
+        {
+            await db.SaveChangesAsync(ct);
+            logger.LogWarning("Reconciliation queued {Count} releases that etcd was missing or held older", queued);
+        }
+        else
+        {
+            logger.LogInformation("Reconciliation found etcd up to date ({Count} namespaces)", current.Count);
+        }
+        return queued;
+    }
+}

@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using ConfigCenter.Contracts;
+
+namespace ConfigCenter.Server.Features.Delivery;
+
+/// <summary>
+/// The current release document of every namespace, in memory, with its serialized bytes ready for the
+/// client read endpoint. Fed by local publishes and, in etcd mode, by the server's etcd watch; an update
+/// only lands when its revision is newer, so each revision is announced exactly once whichever path
+/// delivers it first.
+/// </summary>
+public sealed class ReleaseCache
+{
+    private readonly ConcurrentDictionary<string, CachedRelease> _current = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    /// <summary>Raised once per newer revision, after the cache holds it.</summary>
+    public event Action<ReleaseDocument>? Published;
+
+    public int Count => _current.Count;
+
+    public bool TryUpdate(ReleaseDocument document)
+    {
+        var key = Key(document.Environment, document.App, document.Namespace);
+        var entry = new CachedRelease(document, JsonSerializer.SerializeToUtf8Bytes(document, ContractsJsonContext.Default.ReleaseDocument));
+        lock (_gate)
+        {
+            if (_current.TryGetValue(key, out var existing) && existing.Document.Revision >= document.Revision) return false;
+            _current[key] = entry;
+        }
+        Published?.Invoke(document);
+        return true;
+    }
+
+    public CachedRelease? Get(string env, string app, string ns) =>
+        _current.TryGetValue(Key(env, app, ns), out var entry) ? entry : null;
+
+    public IReadOnlyList<CachedRelease> All() => [.. _current.Values];
+
+    public void RemoveApp(string app)
+    {
+        foreach (var key in _current.Keys.Where(k => k.Split('/')[1] == app)) _current.TryRemove(key, out _);
+    }
+
+    private static string Key(string env, string app, string ns) => $"{env}/{app}/{ns}";
+}
+
+/// <summary>A current release and its wire bytes.</summary>
+public sealed record CachedRelease(ReleaseDocument Document, byte[] Json)
+{
+    public string ETag { get; } = $"\"{Document.Revision}\"";
+}

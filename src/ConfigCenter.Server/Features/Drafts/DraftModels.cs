@@ -1,0 +1,22 @@
+namespace ConfigCenter.Server.Features.Drafts;
+
+/// <summary>One key of a properties draft.</summary>
+public sealed record DraftItem(string Key, string? Value, string Comment);
+
+/// <summary>The draft of one namespace in one environment (DESIGN.md §4.5), plus its version for If-Match.</summary>
+public sealed record DraftView(
+    string Format,
+    IReadOnlyList<DraftItem> Items,
+    string Content,
+    long? PublishedRevision,
+    bool HasChanges,
+    long Version)
+{
+    public string ETag => $"\"{Version}\"";
+}
+
+/// <summary>The body of <c>PUT …/items/{key}</c>.</summary>
+public sealed record SetItemRequest(string? Value, string? Comment);
+
+/// <summary>The body of <c>PUT …/content</c>.</summary>
+public sealed record SetContentRequest(string? Content);

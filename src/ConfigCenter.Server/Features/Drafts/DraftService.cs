@@ -1,0 +1,172 @@
+using ConfigCenter.Core;
+using ConfigCenter.Server.Features.Apps;
+using ConfigCenter.Server.Features.Audit;
+using ConfigCenter.Server.Features.Releases;
+using ConfigCenter.Server.Infrastructure;
+using ConfigCenter.Storage;
+using ConfigCenter.Storage.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace ConfigCenter.Server.Features.Drafts;
+
+/// <summary>
+/// Edits drafts. Every edit bumps the draft's version; a caller that passes the version it read
+/// (If-Match) gets 412 instead of overwriting someone else's edit.
+/// </summary>
+public sealed class DraftService(
+    IDbContextFactory<ConfigCenterDbContext> dbFactory,
+    SqliteWriteGate writeGate,
+    DraftNotifier notifier,
+    TimeProvider time)
+{
+    public async Task<DraftView> GetAsync(string app, string env, string ns, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var entity = await NamespaceLookup.RequireAsync(db, app, env, ns, ct);
+        var draft = await db.Drafts.AsNoTracking().Include(d => d.Items)
+            .FirstOrDefaultAsync(d => d.AppId == app && d.EnvironmentId == env && d.Namespace == ns, ct);
+        var current = await ReleaseQueries.Of(db, app, env, ns).OrderByDescending(r => r.Revision).FirstOrDefaultAsync(ct);
+        var items = (draft?.Items ?? []).OrderBy(i => i.Key, StringComparer.OrdinalIgnoreCase)
+            .Select(i => new DraftItem(i.Key, i.Value, i.Comment)).ToList();
+        var content = draft?.Content ?? "";
+        return new DraftView(entity.Format, items, content, current?.Revision, HasChanges(entity, items, content, current), draft?.Version ?? 0);
+    }
+
+    public async Task<(DraftItem Item, bool Created, long Version)> SetItemAsync(
+        string app, string env, string ns, string key, SetItemRequest request, long? ifMatch, string user, CancellationToken ct)
+    {
+        if (ConfigKeys.Validate(key) is { } error) throw ConfigCenterException.Invalid(error);
+        if (request.Value is { Length: > DocumentLimits.MaxDocumentBytes })
+            throw ConfigCenterException.Invalid("value", $"The value is {request.Value.Length} characters; the limit is {DocumentLimits.MaxDocumentBytes}.");
+        var created = false;
+        var version = await EditAsync(app, env, ns, NamespaceFormat.Properties, ifMatch, user, ct, (db, draft) =>
+        {
+            var normalized = key.ToUpperInvariant();
+            var existing = draft.Items.FirstOrDefault(i => i.NormalizedKey == normalized);
+            if (existing is not null && !string.Equals(existing.Key, key, StringComparison.Ordinal))
+            {
+                throw ConfigCenterException.Conflict(
+                    $"Key '{key}' differs only by case from the existing key '{existing.Key}'; configuration keys are case-insensitive.",
+                    new ValidationError("key", $"Key '{key}' conflicts with '{existing.Key}'."));
+            }
+            if (existing is null)
+            {
+                created = true;
+                draft.Items.Add(new DraftItemEntity { Key = key, NormalizedKey = normalized, Value = request.Value, Comment = request.Comment ?? "" });
+            }
+            else
+            {
+                existing.Value = request.Value;
+                existing.Comment = request.Comment ?? "";
+            }
+            AuditLog.Record(db, time.GetUtcNow(), user, created ? "item.add" : "item.set", $"{app}/{env}/{ns}/{key}");
+        });
+        return (new DraftItem(key, request.Value, request.Comment ?? ""), created, version);
+    }
+
+    public Task<long> DeleteItemAsync(string app, string env, string ns, string key, long? ifMatch, string user, CancellationToken ct) =>
+        EditAsync(app, env, ns, NamespaceFormat.Properties, ifMatch, user, ct, (db, draft) =>
+        {
+            var normalized = key.ToUpperInvariant();
+            var existing = draft.Items.FirstOrDefault(i => i.NormalizedKey == normalized)
+                ?? throw ConfigCenterException.NotFound($"The draft of {app}/{env}/{ns} has no key '{key}'.");
+            draft.Items.Remove(existing);
+            db.DraftItems.Remove(existing);
+            AuditLog.Record(db, time.GetUtcNow(), user, "item.delete", $"{app}/{env}/{ns}/{key}");
+        });
+
+    /// <summary>Replaces every item of a properties draft at once (import, bulk edit).</summary>
+    public Task<long> ReplaceItemsAsync(string app, string env, string ns, IReadOnlyList<DraftItem> items, long? ifMatch, string user, CancellationToken ct)
+    {
+        foreach (var item in items)
+        {
+            if (ConfigKeys.Validate(item.Key) is { } error) throw ConfigCenterException.Invalid(error);
+        }
+        if (ConfigKeys.FindCaseConflict(items.Select(i => i.Key)) is { } conflict) throw ConfigCenterException.Invalid(conflict);
+        return EditAsync(app, env, ns, NamespaceFormat.Properties, ifMatch, user, ct, (db, draft) =>
+        {
+            var byKey = draft.Items.ToDictionary(i => i.NormalizedKey, StringComparer.Ordinal);
+            var wanted = items.ToDictionary(i => i.Key.ToUpperInvariant(), StringComparer.Ordinal);
+            foreach (var gone in draft.Items.Where(i => !wanted.ContainsKey(i.NormalizedKey)).ToList())
+            {
+                draft.Items.Remove(gone);
+                db.DraftItems.Remove(gone);
+            }
+            foreach (var (normalized, item) in wanted)
+            {
+                if (byKey.TryGetValue(normalized, out var existing))
+                {
+                    existing.Key = item.Key;
+                    existing.Value = item.Value;
+                    existing.Comment = item.Comment;
+                }
+                else
+                {
+                    draft.Items.Add(new DraftItemEntity { Key = item.Key, NormalizedKey = normalized, Value = item.Value, Comment = item.Comment });
+                }
+            }
+            AuditLog.Record(db, time.GetUtcNow(), user, "items.replace", $"{app}/{env}/{ns}", $"{items.Count} keys");
+        });
+    }
+
+    public Task<long> SetContentAsync(string app, string env, string ns, string? content, long? ifMatch, string user, CancellationToken ct) =>
+        EditAsync(app, env, ns, null, ifMatch, user, ct, (db, draft) =>
+        {
+            AuditLog.Record(db, time.GetUtcNow(), user, "content.set", $"{app}/{env}/{ns}");
+            draft.Content = content ?? "";
+        }, validateContent: content ?? "");
+
+    /// <summary>
+    /// Loads (or creates) the draft, checks If-Match and the namespace format, applies the edit and bumps
+    /// the version in one transaction. Returns the new version.
+    /// </summary>
+    private async Task<long> EditAsync(string app, string env, string ns, NamespaceFormat? requiredFormat, long? ifMatch, string user,
+        CancellationToken ct, Action<ConfigCenterDbContext, DraftEntity> edit, string? validateContent = null)
+    {
+        using var _ = await writeGate.EnterAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var entity = await NamespaceLookup.RequireAsync(db, app, env, ns, ct);
+        var format = NamespaceLookup.FormatOf(entity);
+        if (requiredFormat is { } required && format != required)
+            throw ConfigCenterException.Invalid("format", $"Namespace '{ns}' is a {format.ToWire()} document; edit it with PUT …/content.");
+        if (validateContent is not null)
+        {
+            if (format == NamespaceFormat.Properties)
+                throw ConfigCenterException.Invalid("format", $"Namespace '{ns}' holds properties; edit its keys with PUT …/items/{{key}}.");
+            var flattened = DocumentFlattener.Flatten(format, validateContent);
+            if (flattened.Error is { } error) throw ConfigCenterException.Invalid(error);
+        }
+        var draft = await db.Drafts.Include(d => d.Items)
+            .FirstOrDefaultAsync(d => d.AppId == app && d.EnvironmentId == env && d.Namespace == ns, ct);
+        if (draft is null)
+        {
+            draft = new DraftEntity { AppId = app, EnvironmentId = env, Namespace = ns };
+            db.Drafts.Add(draft);
+        }
+        if (ifMatch is { } expected && expected != draft.Version) throw ConfigCenterException.StaleVersion(draft.Version);
+        edit(db, draft);
+        draft.Version++;
+        draft.UpdatedAt = time.GetUtcNow();
+        draft.UpdatedBy = user;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another process edited the same draft between our read and write.
+            throw ConfigCenterException.StaleVersion(draft.Version);
+        }
+        notifier.Changed(app, env, ns, draft.Version, user);
+        return draft.Version;
+    }
+
+    internal static bool HasChanges(NamespaceEntity ns, IReadOnlyList<DraftItem> items, string content, ReleaseEntity? current)
+    {
+        var format = NamespaceLookup.FormatOf(ns);
+        if (current is null) return format == NamespaceFormat.Properties ? items.Count > 0 : content.Length > 0;
+        if (format != NamespaceFormat.Properties) return !string.Equals(content, current.Content, StringComparison.Ordinal);
+        var checksum = Contracts.ReleaseChecksum.Compute(items.Select(i => KeyValuePair.Create(i.Key, i.Value)));
+        return !string.Equals(checksum, current.Checksum, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,44 @@
+using ConfigCenter.Server.Features.Auth;
+using ConfigCenter.Server.Infrastructure;
+
+namespace ConfigCenter.Server.Features.Drafts;
+
+/// <summary>Draft reads and edits; every response carries the draft's ETag.</summary>
+internal static class DraftsApi
+{
+    public static IEndpointRouteBuilder MapDraftsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/apps/{app}/envs/{env}/namespaces/{ns}")
+            .RequireAuthorization(AuthConstants.ManagementPolicy).WithTags("Drafts");
+
+        api.MapGet("", async (string app, string env, string ns, DraftService drafts, HttpContext http, CancellationToken ct) =>
+        {
+            var draft = await drafts.GetAsync(app, env, ns, ct);
+            http.Response.Headers.ETag = draft.ETag;
+            return Results.Ok(draft);
+        }).WithSummary("The draft of a namespace in an environment, with its ETag.");
+
+        api.MapPut("/items/{key}", async (string app, string env, string ns, string key, SetItemRequest request, DraftService drafts,
+            HttpContext http, CancellationToken ct) =>
+        {
+            var (item, created, version) = await drafts.SetItemAsync(app, env, ns, key, request, ETags.IfMatch(http.Request), http.User.UserName(), ct);
+            http.Response.Headers.ETag = ETags.Format(version);
+            return created ? Results.Created($"{http.Request.Path}", item) : Results.Ok(item);
+        });
+
+        api.MapDelete("/items/{key}", async (string app, string env, string ns, string key, DraftService drafts, HttpContext http, CancellationToken ct) =>
+        {
+            var version = await drafts.DeleteItemAsync(app, env, ns, key, ETags.IfMatch(http.Request), http.User.UserName(), ct);
+            http.Response.Headers.ETag = ETags.Format(version);
+            return Results.NoContent();
+        });
+
+        api.MapPut("/content", async (string app, string env, string ns, SetContentRequest request, DraftService drafts, HttpContext http, CancellationToken ct) =>
+        {
+            var version = await drafts.SetContentAsync(app, env, ns, request.Content, ETags.IfMatch(http.Request), http.User.UserName(), ct);
+            http.Response.Headers.ETag = ETags.Format(version);
+            return Results.Ok(new { version });
+        }).WithSummary("Replace the document of a json or yaml namespace.");
+        return app;
+    }
+}

@@ -1,0 +1,31 @@
+namespace ConfigCenter.Server.Features.Releases;
+
+/// <summary>A release in lists and as the publish / rollback response (DESIGN.md §4.5).</summary>
+public sealed record ReleaseSummary(
+    long Revision,
+    string Checksum,
+    DateTimeOffset PublishedAt,
+    string PublishedBy,
+    string Message,
+    long? RolledBackFrom);
+
+/// <summary>One release with its content.</summary>
+public sealed record ReleaseDetail(
+    string App,
+    string Environment,
+    string Namespace,
+    long Revision,
+    string Format,
+    string Checksum,
+    DateTimeOffset PublishedAt,
+    string PublishedBy,
+    string Message,
+    long? RolledBackFrom,
+    IReadOnlyDictionary<string, string?> Items,
+    string Content);
+
+/// <summary>A release across apps, for the dashboard.</summary>
+public sealed record RecentRelease(string App, string Environment, string Namespace, long Revision, string Message, string PublishedBy, DateTimeOffset PublishedAt);
+
+/// <summary>The body of publish and rollback.</summary>
+public sealed record PublishRequest(string? Message);

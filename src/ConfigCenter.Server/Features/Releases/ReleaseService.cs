@@ -1,0 +1,161 @@
+using ConfigCenter.Contracts;
+using ConfigCenter.Core;
+using ConfigCenter.Server.Features.Apps;
+using ConfigCenter.Server.Features.Audit;
+using ConfigCenter.Server.Features.Delivery;
+using ConfigCenter.Server.Features.Drafts;
+using ConfigCenter.Server.Hosting;
+using ConfigCenter.Server.Infrastructure;
+using ConfigCenter.Storage;
+using ConfigCenter.Storage.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ConfigCenter.Server.Features.Releases;
+
+/// <summary>
+/// Publishes drafts and rolls back to earlier releases. A release and its outbox row commit in one
+/// SQLite transaction; the relay then delivers it to etcd, so a publish never waits for etcd and never
+/// gets lost when etcd is down.
+/// </summary>
+public sealed class ReleaseService(
+    IDbContextFactory<ConfigCenterDbContext> dbFactory,
+    SqliteWriteGate writeGate,
+    ReleaseCache cache,
+    OutboxSignal outbox,
+    DraftNotifier drafts,
+    IOptions<ConfigCenterServerOptions> options,
+    TimeProvider time,
+    ILogger<ReleaseService> logger)
+{
+    public async Task<ReleaseSummary> PublishAsync(string app, string env, string ns, string? message, string user, CancellationToken ct)
+    {
+        using var _ = await writeGate.EnterAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var entity = await NamespaceLookup.RequireAsync(db, app, env, ns, ct);
+        var format = NamespaceLookup.FormatOf(entity);
+        var draft = await db.Drafts.AsNoTracking().Include(d => d.Items)
+            .FirstOrDefaultAsync(d => d.AppId == app && d.EnvironmentId == env && d.Namespace == ns, ct);
+        var current = await ReleaseQueries.Of(db, app, env, ns).OrderByDescending(r => r.Revision).FirstOrDefaultAsync(ct);
+        var draftItems = (draft?.Items ?? []).Select(i => new DraftItem(i.Key, i.Value, i.Comment)).ToList();
+        var content = draft?.Content ?? "";
+        if (!DraftService.HasChanges(entity, draftItems, content, current))
+        {
+            throw ConfigCenterException.Conflict(current is null
+                ? $"Nothing to publish: the draft of {app}/{env}/{ns} is empty."
+                : $"Nothing to publish: the draft of {app}/{env}/{ns} equals release r{current.Revision}.");
+        }
+        IReadOnlyDictionary<string, string?> items;
+        if (format == NamespaceFormat.Properties)
+        {
+            items = draftItems.ToDictionary(i => i.Key, i => i.Value, StringComparer.Ordinal);
+        }
+        else
+        {
+            var flattened = DocumentFlattener.Flatten(format, content);
+            items = flattened.Items ?? throw ConfigCenterException.Invalid(flattened.Error!);
+        }
+        var comments = draftItems.Where(i => i.Comment.Length > 0).ToDictionary(i => i.Key, i => (string?)i.Comment, StringComparer.Ordinal);
+        return await CommitAsync(db, entity, env, items, content, comments, message, user, current, null, ct);
+    }
+
+    public async Task<ReleaseSummary> RollbackAsync(string app, string env, string ns, long revision, string? message, string user, CancellationToken ct)
+    {
+        using var _ = await writeGate.EnterAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var entity = await NamespaceLookup.RequireAsync(db, app, env, ns, ct);
+        var target = await ReleaseQueries.Of(db, app, env, ns).AsNoTracking().FirstOrDefaultAsync(r => r.Revision == revision, ct)
+            ?? throw ConfigCenterException.NotFound($"{app}/{env}/{ns} has no release r{revision} to roll back to.");
+        var current = await ReleaseQueries.Of(db, app, env, ns).OrderByDescending(r => r.Revision).FirstAsync(ct);
+        if (current.Checksum == target.Checksum && current.Content == target.Content)
+            throw ConfigCenterException.Conflict($"Nothing to roll back: the current release r{current.Revision} already equals r{revision}.");
+        var items = ReleaseMapper.ItemsOf(target);
+        var comments = string.IsNullOrEmpty(target.CommentsJson)
+            ? new Dictionary<string, string?>()
+            : System.Text.Json.JsonSerializer.Deserialize(target.CommentsJson, ContractsJsonContext.Default.DictionaryStringString) ?? [];
+        var draft = await ResetDraftAsync(db, env, entity, items, target.Content, comments, user, ct);
+        var summary = await CommitAsync(db, entity, env, items, target.Content, comments,
+            string.IsNullOrWhiteSpace(message) ? $"Rollback to r{revision}" : message, user, current, revision, ct);
+        drafts.Changed(app, env, ns, draft.Version, user);
+        return summary;
+    }
+
+    private async Task<DraftEntity> ResetDraftAsync(ConfigCenterDbContext db, string env, NamespaceEntity ns, IReadOnlyDictionary<string, string?> items,
+        string content, IReadOnlyDictionary<string, string?> comments, string user, CancellationToken ct)
+    {
+        // After a rollback the editor shows what is live, not the abandoned draft.
+        var draft = await db.Drafts.Include(d => d.Items)
+            .FirstOrDefaultAsync(d => d.AppId == ns.AppId && d.EnvironmentId == env && d.Namespace == ns.Name, ct);
+        if (draft is null)
+        {
+            draft = new DraftEntity { AppId = ns.AppId, EnvironmentId = env, Namespace = ns.Name };
+            db.Drafts.Add(draft);
+        }
+        db.DraftItems.RemoveRange(draft.Items);
+        draft.Items.Clear();
+        foreach (var (key, value) in items.Where(_ => NamespaceLookup.FormatOf(ns) == NamespaceFormat.Properties))
+        {
+            draft.Items.Add(new DraftItemEntity
+            {
+                Key = key,
+                NormalizedKey = key.ToUpperInvariant(),
+                Value = value,
+                Comment = comments.TryGetValue(key, out var comment) ? comment ?? "" : "",
+            });
+        }
+        draft.Content = content;
+        draft.Version++;
+        draft.UpdatedAt = time.GetUtcNow();
+        draft.UpdatedBy = user;
+        return draft;
+    }
+
+    private async Task<ReleaseSummary> CommitAsync(ConfigCenterDbContext db, NamespaceEntity ns, string env, IReadOnlyDictionary<string, string?> items,
+        string content, IReadOnlyDictionary<string, string?> comments, string? message, string user, ReleaseEntity? current, long? rolledBackFrom,
+        CancellationToken ct)
+    {
+        var itemsJson = ReleaseMapper.ItemsJson(items);
+        if (System.Text.Encoding.UTF8.GetByteCount(itemsJson) > DocumentLimits.MaxDocumentBytes)
+        {
+            throw ConfigCenterException.Invalid("items",
+                $"The release would be {System.Text.Encoding.UTF8.GetByteCount(itemsJson)} bytes; the limit is {DocumentLimits.MaxDocumentBytes} bytes (1 MiB).");
+        }
+        var release = new ReleaseEntity
+        {
+            AppId = ns.AppId,
+            EnvironmentId = env,
+            Namespace = ns.Name,
+            Revision = (current?.Revision ?? 0) + 1,
+            Format = ns.Format,
+            ItemsJson = itemsJson,
+            Content = content,
+            CommentsJson = comments.Count == 0 ? "" : System.Text.Json.JsonSerializer.Serialize(comments, ContractsJsonContext.Default.DictionaryStringString),
+            Message = (message ?? "").Trim(),
+            PublishedBy = user,
+            PublishedAt = time.GetUtcNow(),
+            Checksum = ReleaseChecksum.Compute(items),
+            RolledBackFrom = rolledBackFrom,
+        };
+        db.Releases.Add(release);
+        var document = ReleaseMapper.ToDocument(release);
+        if (!options.Value.Standalone)
+        {
+            db.Outbox.Add(new OutboxEntity
+            {
+                EtcdKey = EtcdKeys.Config(options.Value.Etcd.Prefix, env, ns.AppId, ns.Name),
+                Revision = release.Revision,
+                Document = System.Text.Json.JsonSerializer.Serialize(document, ContractsJsonContext.Default.ReleaseDocument),
+                CreatedAt = release.PublishedAt,
+            });
+        }
+        AuditLog.Record(db, release.PublishedAt, user, rolledBackFrom is null ? "release.publish" : "release.rollback",
+            $"{ns.AppId}/{env}/{ns.Name}", rolledBackFrom is null ? $"r{release.Revision}" : $"r{release.Revision} = r{rolledBackFrom}");
+        await db.SaveChangesAsync(ct);
+        logger.LogInformation("Published {App}/{Env}/{Namespace} r{Revision} by {User}", ns.AppId, env, ns.Name, release.Revision, user);
+        cache.TryUpdate(document);
+        outbox.Notify();
+        return ToSummary(release);
+    }
+
+    internal static ReleaseSummary ToSummary(ReleaseEntity r) => new(r.Revision, r.Checksum, r.PublishedAt, r.PublishedBy, r.Message, r.RolledBackFrom);
+}

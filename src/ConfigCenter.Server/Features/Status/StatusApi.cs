@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace ConfigCenter.Server.Features.Status;
+
+/// <summary><c>/api/v1/status</c>, <c>/health/live</c> and <c>/health/ready</c>.</summary>
+internal static class StatusApi
+{
+    public static IServiceCollection AddConfigCenterHealth(this IServiceCollection services)
+    {
+        services.AddSingleton<ServerStatusService>();
+        services.AddHealthChecks().AddCheck<ReadinessCheck>("configcenter", tags: ["ready"]);
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/status", (ServerStatusService status, CancellationToken ct) => status.GetAsync(probeEtcd: true, ct))
+            .AllowAnonymous().WithTags("Operations").WithSummary("Mode, etcd endpoints and members, outbox backlog.");
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        return app;
+    }
+
+    private sealed class ReadinessCheck(ServerStatusService status) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            var s = await status.GetAsync(probeEtcd: true, cancellationToken);
+            if (s.Etcd is { Reachable: false } etcd) return HealthCheckResult.Unhealthy($"etcd is not reachable: {etcd.LastError}");
+            if (s.Outbox.OldestPendingAgeSeconds > ServerStatusService.StuckAfter.TotalSeconds)
+                return HealthCheckResult.Unhealthy($"The outbox is stuck: {s.Outbox.Pending} releases pending for {s.Outbox.OldestPendingAgeSeconds:F0} s.");
+            return HealthCheckResult.Healthy($"{s.Mode} mode, {s.PublishedNamespaces} namespaces published");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+namespace ConfigCenter.Server.Hosting;
+
+/// <summary>The server's settings, bound from the <c>ConfigCenter</c> section (DESIGN.md §4.6).</summary>
+public sealed class ConfigCenterServerOptions
+{
+    public const string Section = "ConfigCenter";
+
+    /// <summary>Where the SQLite file and data-protection keys live.</summary>
+    public string DataDirectory { get; set; } = "./data";
+
+    public EtcdSettings Etcd { get; set; } = new();
+
+    public BootstrapSettings Bootstrap { get; set; } = new();
+
+    /// <summary>How long a bearer token from <c>/api/v1/auth/token</c> is valid.</summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    public bool Standalone => Etcd.Endpoints.Length == 0;
+
+    public sealed class EtcdSettings
+    {
+        /// <summary>etcd client URLs; empty means standalone mode.</summary>
+        public string[] Endpoints { get; set; } = [];
+        public string Prefix { get; set; } = "/configcenter";
+        public string? Username { get; set; }
+        public string? Password { get; set; }
+        /// <summary>Per-call deadline for etcd requests.</summary>
+        public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    }
+
+    public sealed class BootstrapSettings
+    {
+        /// <summary>The first admin's password; generated and printed once when empty.</summary>
+        public string? AdminPassword { get; set; }
+    }
+}

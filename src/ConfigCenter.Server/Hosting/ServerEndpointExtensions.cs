@@ -1,0 +1,35 @@
+using ConfigCenter.Server.Features.ApiKeys;
+using ConfigCenter.Server.Features.Apps;
+using ConfigCenter.Server.Features.Auth;
+using ConfigCenter.Server.Features.ClientRead;
+using ConfigCenter.Server.Features.Drafts;
+using ConfigCenter.Server.Features.Releases;
+using ConfigCenter.Server.Features.Status;
+using Scalar.AspNetCore;
+
+namespace ConfigCenter.Server.Hosting;
+
+/// <summary>Maps the REST API, OpenAPI document and operations endpoints.</summary>
+internal static class ServerEndpointExtensions
+{
+    public static WebApplication MapConfigCenter(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/api-reference").AllowAnonymous();
+        app.MapAuthApi();
+        app.MapAppsApi();
+        app.MapDraftsApi();
+        app.MapReleasesApi();
+        app.MapApiKeysApi();
+        app.MapConfigReadApi();
+        app.MapStatusApi();
+        return app;
+    }
+}

@@ -1,0 +1,65 @@
+using ConfigCenter.Server.Features.Apps;
+using ConfigCenter.Server.Features.Auth;
+using ConfigCenter.Server.Features.Delivery;
+using ConfigCenter.Server.Features.Drafts;
+using ConfigCenter.Server.Features.Releases;
+using ConfigCenter.Server.Features.Status;
+using ConfigCenter.Server.Infrastructure;
+using ConfigCenter.Server.Infrastructure.Etcd;
+using ConfigCenter.Storage;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace ConfigCenter.Server.Hosting;
+
+/// <summary>Registers everything the server needs; Program.cs stays short.</summary>
+internal static class ServerServiceCollectionExtensions
+{
+    public static WebApplicationBuilder AddConfigCenterServer(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ConfigCenterServerOptions>().BindConfiguration(ConfigCenterServerOptions.Section)
+            .Validate(o => o.Etcd.Endpoints.All(e => Uri.TryCreate(e, UriKind.Absolute, out _)), "ConfigCenter:Etcd:Endpoints must be absolute URLs like http://127.0.0.1:2379.")
+            .ValidateOnStart();
+        var settings = builder.Configuration.GetSection(ConfigCenterServerOptions.Section).Get<ConfigCenterServerOptions>() ?? new();
+        var dataDirectory = Path.GetFullPath(settings.DataDirectory, builder.Environment.ContentRootPath);
+        Directory.CreateDirectory(dataDirectory);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddDbContextFactory<ConfigCenterDbContext>(o => o.UseSqlite(
+            $"Data Source={Path.Combine(dataDirectory, "configcenter.db")};Pooling=True",
+            sqlite => sqlite.MigrationsAssembly("ConfigCenter.Migrations")));
+        services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys"))).SetApplicationName("ConfigCenter");
+
+        services.AddSingleton<SqliteWriteGate>();
+        services.AddSingleton<ReleaseCache>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<DeliveryStatus>();
+        services.AddSingleton<DraftNotifier>();
+        services.AddSingleton<EtcdConnection>();
+        services.AddSingleton<EtcdReleaseWriter>();
+        services.AddSingleton<OutboxReconciler>();
+        services.AddSingleton<AppService>();
+        services.AddSingleton<DraftService>();
+        services.AddSingleton<ReleaseService>();
+        services.AddSingleton<ReleaseReader>();
+        services.AddConfigCenterAuth();
+        services.AddConfigCenterHealth();
+
+        // Order matters: the store is ready before the relay and the watcher start.
+        services.AddHostedService<DatabaseInitializer>();
+        services.AddHostedService<OutboxRelay>();
+        services.AddHostedService<ReleaseWatcher>();
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        return builder;
+    }
+
+    public static string DataDirectory(this IServiceProvider services, IHostEnvironment environment) =>
+        Path.GetFullPath(services.GetRequiredService<IOptions<ConfigCenterServerOptions>>().Value.DataDirectory, environment.ContentRootPath);
+}

@@ -1,0 +1,26 @@
+namespace ConfigCenter.Server.Infrastructure;
+
+/// <summary>
+/// Serializes this process's write transactions. SQLite has one writer at a time anyway; taking turns
+/// here avoids busy-upgrade failures of deferred transactions and makes revision numbering race-free.
+/// </summary>
+public sealed class SqliteWriteGate
+{
+    private readonly SemaphoreSlim _semaphore = new(1, 1);
+
+    public async Task<IDisposable> EnterAsync(CancellationToken ct)
+    {
+        await _semaphore.WaitAsync(ct);
+        return new Releaser(_semaphore);
+    }
+
+    private sealed class Releaser(SemaphoreSlim semaphore) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) semaphore.Release();
+        }
+    }
+}

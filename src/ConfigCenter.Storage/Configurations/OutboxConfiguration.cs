@@ -1,0 +1,14 @@
+using ConfigCenter.Storage.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ConfigCenter.Storage.Configurations;
+
+internal sealed class OutboxConfiguration : IEntityTypeConfiguration<OutboxEntity>
+{
+    public void Configure(EntityTypeBuilder<OutboxEntity> builder)
+    {
+        builder.ToTable("Outbox");
+        builder.HasIndex(o => o.DeliveredAt);
+    }
+}

@@ -1,0 +1,24 @@
+namespace ConfigCenter.Storage.Entities;
+
+/// <summary>An immutable published snapshot of a draft.</summary>
+public sealed class ReleaseEntity
+{
+    public long Id { get; set; }
+    public required string AppId { get; set; }
+    public required string EnvironmentId { get; set; }
+    public required string Namespace { get; set; }
+    public long Revision { get; set; }
+    public required string Format { get; set; }
+    /// <summary>The flat items as canonical JSON.</summary>
+    public required string ItemsJson { get; set; }
+    /// <summary>The original document text (json/yaml) or empty.</summary>
+    public string Content { get; set; } = "";
+    /// <summary>Comments of properties items, keyed by item key, as JSON; empty when none.</summary>
+    public string CommentsJson { get; set; } = "";
+    public string Message { get; set; } = "";
+    public required string PublishedBy { get; set; }
+    public DateTimeOffset PublishedAt { get; set; }
+    public required string Checksum { get; set; }
+    /// <summary>The revision this release restored, when it is a rollback.</summary>
+    public long? RolledBackFrom { get; set; }
+}

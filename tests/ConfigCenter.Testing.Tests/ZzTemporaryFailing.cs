@@ -1,0 +1,2 @@
+namespace ConfigCenter.Testing.Tests;
+public sealed class ZzTemporaryFailing { [Fact] public void Fails() => Assert.Fail("deliberate"); }
