@@ -53,6 +53,7 @@ internal static class ServerServiceCollectionExtensions
         services.AddHostedService<OutboxRelay>();
         services.AddHostedService<ReleaseWatcher>();
 
+        services.AddAntiforgery();
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddOpenApi();

@@ -1,2 +1,0 @@
-namespace ConfigCenter.Testing.Tests;
-public sealed class ZzTemporaryFailing { [Fact] public void Fails() => Assert.Fail("deliberate"); }
