@@ -10,7 +10,9 @@ using ConfigCenter.Storage;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ConfigCenter.Server.Hosting;
 
@@ -23,15 +25,15 @@ internal static class ServerServiceCollectionExtensions
         services.AddOptions<ConfigCenterServerOptions>().BindConfiguration(ConfigCenterServerOptions.Section)
             .Validate(o => o.Etcd.Endpoints.All(e => Uri.TryCreate(e, UriKind.Absolute, out _)), "ConfigCenter:Etcd:Endpoints must be absolute URLs like http://127.0.0.1:2379.")
             .ValidateOnStart();
-        var settings = builder.Configuration.GetSection(ConfigCenterServerOptions.Section).Get<ConfigCenterServerOptions>() ?? new();
-        var dataDirectory = Path.GetFullPath(settings.DataDirectory, builder.Environment.ContentRootPath);
-        Directory.CreateDirectory(dataDirectory);
-
         services.TryAddSingleton(TimeProvider.System);
-        services.AddDbContextFactory<ConfigCenterDbContext>(o => o.UseSqlite(
-            $"Data Source={Path.Combine(dataDirectory, "configcenter.db")};Pooling=True",
+        services.AddSingleton<DataDirectory>();
+        // Resolved lazily from options, so test hosts and command-line settings apply.
+        services.AddDbContextFactory<ConfigCenterDbContext>((sp, o) => o.UseSqlite(
+            $"Data Source={sp.GetRequiredService<DataDirectory>().File("configcenter.db")};Pooling=True",
             sqlite => sqlite.MigrationsAssembly("ConfigCenter.Migrations")));
-        services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys"))).SetApplicationName("ConfigCenter");
+        services.AddDataProtection().SetApplicationName("ConfigCenter");
+        services.AddOptions<KeyManagementOptions>().Configure<DataDirectory>((o, data) =>
+            o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(data.File("keys")), NullLoggerFactory.Instance));
 
         services.AddSingleton<SqliteWriteGate>();
         services.AddSingleton<ReleaseCache>();
@@ -45,6 +47,7 @@ internal static class ServerServiceCollectionExtensions
         services.AddSingleton<DraftService>();
         services.AddSingleton<ReleaseService>();
         services.AddSingleton<ReleaseReader>();
+        services.AddSingleton<Features.Instances.InstanceTracker>();
         services.AddConfigCenterAuth();
         services.AddConfigCenterHealth();
 
@@ -60,7 +63,4 @@ internal static class ServerServiceCollectionExtensions
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         return builder;
     }
-
-    public static string DataDirectory(this IServiceProvider services, IHostEnvironment environment) =>
-        Path.GetFullPath(services.GetRequiredService<IOptions<ConfigCenterServerOptions>>().Value.DataDirectory, environment.ContentRootPath);
 }

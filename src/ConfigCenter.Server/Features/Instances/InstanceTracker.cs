@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using ConfigCenter.Contracts;
+
+namespace ConfigCenter.Server.Features.Instances;
+
+/// <summary>
+/// Confirmed delivery: which client instance applied which revision of each namespace, as reported over
+/// the hub. Kept in memory per server; an instance reconnecting to another replica reports again.
+/// </summary>
+public sealed class InstanceTracker(TimeProvider time)
+{
+    private readonly ConcurrentDictionary<(string App, string Env, string InstanceId), InstanceState> _instances = new();
+
+    /// <summary>Raised with (app, env) whenever an instance connects, applies a revision or leaves.</summary>
+    public event Action<string, string>? Changed;
+
+    public void Connected(string app, string env, ClientInstanceInfo info, string transport)
+    {
+        var state = _instances.GetOrAdd((app, env, info.InstanceId), _ => new InstanceState(info));
+        lock (state)
+        {
+            state.Info = info;
+            state.Transport = transport;
+            state.Connected = true;
+            state.LastSeen = time.GetUtcNow();
+        }
+        Changed?.Invoke(app, env);
+    }
+
+    public void Applied(string app, string env, string instanceId, string ns, long revision)
+    {
+        if (!_instances.TryGetValue((app, env, instanceId), out var state)) return;
+        lock (state)
+        {
+            if (!state.Revisions.TryGetValue(ns, out var known) || known < revision) state.Revisions[ns] = revision;
+            state.LastSeen = time.GetUtcNow();
+        }
+        Changed?.Invoke(app, env);
+    }
+
+    public void Disconnected(string app, string env, string instanceId)
+    {
+        if (!_instances.TryGetValue((app, env, instanceId), out var state)) return;
+        lock (state)
+        {
+            state.Connected = false;
+            state.LastSeen = time.GetUtcNow();
+        }
+        Changed?.Invoke(app, env);
+    }
+
+    public IReadOnlyList<InstanceView> List(string app, string env) =>
+        [.. _instances.Where(p => p.Key.App == app && p.Key.Env == env).Select(p => p.Value.ToView()).OrderBy(v => v.InstanceId, StringComparer.Ordinal)];
+
+    public int Count(bool connectedOnly = true) => _instances.Values.Count(s => !connectedOnly || s.Connected);
+
+    private sealed class InstanceState(ClientInstanceInfo info)
+    {
+        public ClientInstanceInfo Info { get; set; } = info;
+        public string Transport { get; set; } = "";
+        public bool Connected { get; set; }
+        public DateTimeOffset LastSeen { get; set; }
+        public Dictionary<string, long> Revisions { get; } = new(StringComparer.Ordinal);
+
+        public InstanceView ToView()
+        {
+            lock (this)
+            {
+                return new InstanceView(Info.InstanceId, Info.Host, Info.ProcessId, Info.ClientVersion, Transport, Connected, LastSeen,
+                    new Dictionary<string, long>(Revisions, StringComparer.Ordinal));
+            }
+        }
+    }
+}
+
+/// <summary>One client instance and the revision it applied per namespace.</summary>
+public sealed record InstanceView(
+    string InstanceId,
+    string Host,
+    int ProcessId,
+    string ClientVersion,
+    string Transport,
+    bool Connected,
+    DateTimeOffset LastSeen,
+    IReadOnlyDictionary<string, long> Revisions);

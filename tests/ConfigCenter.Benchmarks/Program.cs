@@ -1,0 +1,22 @@
+using ConfigCenter.Benchmarks;
+
+IBenchmark[] all = [.. typeof(IBenchmark).Assembly.GetTypes()
+    .Where(t => typeof(IBenchmark).IsAssignableFrom(t) && t is { IsInterface: false, IsAbstract: false })
+    .Select(t => (IBenchmark)Activator.CreateInstance(t)!)
+    .OrderBy(b => b.Name, StringComparer.Ordinal)];
+
+var selected = args.Length == 0 ? all : [.. all.Where(b => args.Contains(b.Name, StringComparer.OrdinalIgnoreCase))];
+if (selected.Length == 0)
+{
+    Console.Error.WriteLine($"Unknown benchmark. Available: {string.Join(", ", all.Select(b => b.Name))}");
+    return 2;
+}
+var report = new BenchmarkReport();
+using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(20));
+foreach (var benchmark in selected)
+{
+    Console.WriteLine($"== {benchmark.Name}");
+    await benchmark.RunAsync(report, cts.Token);
+}
+report.Print();
+return 0;

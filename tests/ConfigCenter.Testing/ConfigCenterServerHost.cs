@@ -1,0 +1,81 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
+
+namespace ConfigCenter.Testing;
+
+/// <summary>
+/// A real ConfigCenter server on Kestrel (a free loopback port), with its own SQLite data directory.
+/// Pass etcd endpoints for etcd mode, none for standalone. Dispose and start another host on the same
+/// <see cref="DataDirectory"/> to simulate a restart.
+/// </summary>
+public sealed class ConfigCenterServerHost : WebApplicationFactory<Program>
+{
+    public const string AdminPassword = "test-admin-password-1";
+
+    private readonly IReadOnlyList<string> _etcdEndpoints;
+    private readonly string _prefix;
+    private readonly Dictionary<string, string?> _extraSettings;
+
+    private ConfigCenterServerHost(string dataDirectory, IReadOnlyList<string> etcdEndpoints, string prefix, int port,
+        Dictionary<string, string?> extraSettings)
+    {
+        DataDirectory = dataDirectory;
+        _etcdEndpoints = etcdEndpoints;
+        _prefix = prefix;
+        _extraSettings = extraSettings;
+        Port = port;
+        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+    }
+
+    public string DataDirectory { get; }
+    public int Port { get; }
+    public Uri BaseAddress { get; }
+    public string Prefix => _prefix;
+
+    /// <summary>Starts a server; <paramref name="dataDirectory"/> defaults to a new temp directory.</summary>
+    public static async Task<ConfigCenterServerHost> StartAsync(IReadOnlyList<string>? etcdEndpoints = null, string? prefix = null,
+        string? dataDirectory = null, IDictionary<string, string?>? settings = null, int? port = null)
+    {
+        dataDirectory ??= Directory.CreateTempSubdirectory("configcenter-test-").FullName;
+        var host = new ConfigCenterServerHost(dataDirectory, etcdEndpoints ?? [], prefix ?? EtcdClusterFixtureBase.NewPrefix(),
+            port ?? FreePort.Get(), new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()));
+        host.UseKestrel(host.Port);
+        host.StartServer();
+        await WaitFor.ConditionAsync(async () =>
+        {
+            using var client = host.CreateHttpClient();
+            return (await client.GetAsync("/health/live")).IsSuccessStatusCode;
+        }, TimeSpan.FromSeconds(30), "the server answers /health/live");
+        return host;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("ConfigCenter:DataDirectory", DataDirectory);
+        builder.UseSetting("ConfigCenter:Bootstrap:AdminPassword", AdminPassword);
+        builder.UseSetting("ConfigCenter:Etcd:Prefix", _prefix);
+        for (var i = 0; i < _etcdEndpoints.Count; i++) builder.UseSetting($"ConfigCenter:Etcd:Endpoints:{i}", _etcdEndpoints[i]);
+        foreach (var (key, value) in _extraSettings) builder.UseSetting(key, value);
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+    }
+
+    /// <summary>A plain client for the Kestrel port (no credentials).</summary>
+    public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress };
+
+    /// <summary>A client signed in as the bootstrap admin through <c>POST /api/v1/auth/token</c>.</summary>
+    public async Task<HttpClient> CreateAdminClientAsync()
+    {
+        var client = CreateHttpClient();
+        var response = await client.PostAsJsonAsync("/api/v1/auth/token", new { username = "admin", password = AdminPassword });
+        response.EnsureSuccessStatusCode();
+        var token = await response.Content.ReadFromJsonAsync<TokenBody>();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token!.AccessToken);
+        return client;
+    }
+
+    private sealed record TokenBody(string AccessToken, DateTimeOffset ExpiresAt);
+}
