@@ -1,3 +1,4 @@
+using ConfigCenter.Server.Components;
 using ConfigCenter.Server.Features.ApiKeys;
 using ConfigCenter.Server.Features.Apps;
 using ConfigCenter.Server.Features.Auth;
@@ -30,6 +31,7 @@ internal static class ServerEndpointExtensions
         app.MapApiKeysApi();
         app.MapConfigReadApi();
         app.MapStatusApi();
+        app.MapConfigCenterUi();
         return app;
     }
 }

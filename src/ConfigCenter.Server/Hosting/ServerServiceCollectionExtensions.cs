@@ -1,3 +1,4 @@
+using ConfigCenter.Server.Components;
 using ConfigCenter.Server.Features.Apps;
 using ConfigCenter.Server.Features.Auth;
 using ConfigCenter.Server.Features.Delivery;
@@ -50,6 +51,7 @@ internal static class ServerServiceCollectionExtensions
         services.AddSingleton<Features.Instances.InstanceTracker>();
         services.AddConfigCenterAuth();
         services.AddConfigCenterHealth();
+        services.AddConfigCenterUi();
 
         // Order matters: the store is ready before the relay and the watcher start.
         services.AddHostedService<DatabaseInitializer>();
