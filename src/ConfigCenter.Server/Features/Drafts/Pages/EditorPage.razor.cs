@@ -167,6 +167,8 @@ public sealed partial class EditorPage : UiPageBase, IDisposable
         finally
         {
             _saving = false;
+            // Edits arrive through the grid's and the text editor's callbacks, which re-render only themselves.
+            StateHasChanged();
         }
     }
 
