@@ -16,7 +16,7 @@ public sealed partial class PropertiesEditor
     private List<EditorRow> _rows = [];
     private string? _filter;
     private bool _onlyChanged;
-    private int _matching;
+    private List<EditorRow> _matching = [];
     private EditorRow? _editing;
     private string? _editKey;
     private string? _editValue;
@@ -47,7 +47,7 @@ public sealed partial class PropertiesEditor
 
     private IReadOnlyList<string> RemovedKeys { get; set; } = [];
 
-    private string CountText => _matching == _rows.Count ? $"{_rows.Count} keys" : $"{_matching} of {_rows.Count} keys";
+    private string CountText => _matching.Count == _rows.Count ? $"{_rows.Count} {(_rows.Count == 1 ? "key" : "keys")}" : $"{_matching.Count} of {_rows.Count} keys";
 
     protected override async Task OnParametersSetAsync()
     {
@@ -56,7 +56,7 @@ public sealed partial class PropertiesEditor
         _rows = BuildRows(Items, LiveItems);
         RemovedKeys = LiveItems is null ? [] : [.. LiveItems.Keys.Where(k => !Items.Any(i => ConfigKeys.Comparer.Equals(i.Key, k))).Order(ConfigKeys.Comparer)];
         if (_editing is not null && !_rows.Any(r => ConfigKeys.Comparer.Equals(r.Key, _editing.Key))) _editing = null;
-        if (_grid is not null) await _grid.ReloadServerData();
+        await ApplyFilterAsync();
     }
 
     internal static List<EditorRow> BuildRows(IReadOnlyList<DraftItem> items, IReadOnlyDictionary<string, string?>? live)
@@ -76,10 +76,8 @@ public sealed partial class PropertiesEditor
     // Runs in the circuit on the server: the browser only ever receives the visible rows.
     private Task<GridData<EditorRow>> LoadRowsAsync(GridStateVirtualize<EditorRow> state, CancellationToken ct)
     {
-        var matching = Matching().ToList();
-        _matching = matching.Count;
-        var page = matching.Skip(state.StartIndex).Take(state.Count).ToList();
-        return Task.FromResult(new GridData<EditorRow> { Items = page, TotalItems = matching.Count });
+        var page = _matching.Skip(state.StartIndex).Take(state.Count).ToList();
+        return Task.FromResult(new GridData<EditorRow> { Items = page, TotalItems = _matching.Count });
     }
 
     private IEnumerable<EditorRow> Matching()
@@ -99,12 +97,18 @@ public sealed partial class PropertiesEditor
     private async Task FilterChangedAsync(string? value)
     {
         _filter = value;
-        if (_grid is not null) await _grid.ReloadServerData();
+        await ApplyFilterAsync();
     }
 
     private async Task OnlyChangedAsync(bool value)
     {
         _onlyChanged = value;
+        await ApplyFilterAsync();
+    }
+
+    private async Task ApplyFilterAsync()
+    {
+        _matching = [.. Matching()];
         if (_grid is not null) await _grid.ReloadServerData();
     }
 
