@@ -44,6 +44,9 @@ public sealed class ConfigCenterServerHost : WebApplicationFactory<Program>
         dataDirectory ??= Directory.CreateTempSubdirectory("configcenter-test-").FullName;
         var host = new ConfigCenterServerHost(dataDirectory, etcdEndpoints ?? [], prefix ?? EtcdClusterFixtureBase.NewPrefix(),
             port ?? FreePort.Get(), new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()), environment);
+        // Test assemblies get a content-root attribute from Mvc.Testing; other hosts (the benchmarks) do not.
+        const string ContentRootVariable = "ASPNETCORE_TEST_CONTENTROOT_CONFIGCENTER_SERVER";
+        if (Environment.GetEnvironmentVariable(ContentRootVariable) is null) Environment.SetEnvironmentVariable(ContentRootVariable, ServerContentRoot());
         host.UseKestrel(host.Port);
         try
         {
@@ -68,10 +71,22 @@ public sealed class ConfigCenterServerHost : WebApplicationFactory<Program>
         builder.UseSetting("ConfigCenter:DataDirectory", DataDirectory);
         builder.UseSetting("ConfigCenter:Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("DetailedErrors", "true");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Warning");
         builder.UseSetting("ConfigCenter:Etcd:Prefix", _prefix);
         for (var i = 0; i < _etcdEndpoints.Count; i++) builder.UseSetting($"ConfigCenter:Etcd:Endpoints:{i}", _etcdEndpoints[i]);
         foreach (var (key, value) in _extraSettings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+    }
+
+    private static string ServerContentRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "src", "ConfigCenter.Server");
+            if (Directory.Exists(candidate)) return candidate;
+        }
+        return AppContext.BaseDirectory;
     }
 
     /// <summary>A plain client for the Kestrel port (no credentials).</summary>
