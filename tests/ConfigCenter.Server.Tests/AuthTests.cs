@@ -114,6 +114,19 @@ public sealed class AuthTests(StandaloneServerFixture server) : IClassFixture<St
         Assert.DoesNotContain(_key, text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AuditTrail_RecordsWhoDidWhat()
+    {
+        var audit = await _api.GetJsonAsync("/api/v1/audit?app=secure");
+        var actions = audit.EnumerateArray().Select(a => a.GetProperty("action").GetString()).ToList();
+        Assert.Contains("app.create", actions);
+        Assert.Contains("item.add", actions);
+        Assert.Contains("release.publish", actions);
+        Assert.Contains("apikey.create", actions);
+        Assert.All(audit.EnumerateArray(), a => Assert.Equal("admin", a.GetProperty("actor").GetString()));
+        Assert.DoesNotContain(_key, audit.ToString(), StringComparison.Ordinal);
+    }
+
     private HttpClient KeyClient(string key)
     {
         var client = server.Host.CreateHttpClient();

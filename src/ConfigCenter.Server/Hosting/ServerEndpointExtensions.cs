@@ -1,5 +1,6 @@
 using ConfigCenter.Server.Features.ApiKeys;
 using ConfigCenter.Server.Features.Apps;
+using ConfigCenter.Server.Features.Audit;
 using ConfigCenter.Server.Features.Auth;
 using ConfigCenter.Server.Features.ClientRead;
 using ConfigCenter.Server.Features.Drafts;
@@ -30,6 +31,7 @@ internal static class ServerEndpointExtensions
         app.MapApiKeysApi();
         app.MapConfigReadApi();
         app.MapStatusApi();
+        app.MapAuditApi();
         return app;
     }
 }
