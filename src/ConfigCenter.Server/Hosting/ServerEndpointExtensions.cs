@@ -1,6 +1,7 @@
 using ConfigCenter.Server.Components;
 using ConfigCenter.Server.Features.ApiKeys;
 using ConfigCenter.Server.Features.Apps;
+using ConfigCenter.Server.Features.Audit;
 using ConfigCenter.Server.Features.Auth;
 using ConfigCenter.Server.Features.ClientRead;
 using ConfigCenter.Server.Features.Drafts;
@@ -31,6 +32,7 @@ internal static class ServerEndpointExtensions
         app.MapApiKeysApi();
         app.MapConfigReadApi();
         app.MapStatusApi();
+        app.MapAuditApi();
         app.MapConfigCenterUi();
         return app;
     }

@@ -31,7 +31,7 @@ internal static class ServerServiceCollectionExtensions
         // Resolved lazily from options, so test hosts and command-line settings apply.
         services.AddDbContextFactory<ConfigCenterDbContext>((sp, o) => o.UseSqlite(
             $"Data Source={sp.GetRequiredService<DataDirectory>().File("configcenter.db")};Pooling=True",
-            sqlite => sqlite.MigrationsAssembly("ConfigCenter.Migrations")));
+            sqlite => sqlite.MigrationsAssembly("ConfigCenter.Migrations")).AddInterceptors(new SqlitePragmas()));
         services.AddDataProtection().SetApplicationName("ConfigCenter");
         services.AddOptions<KeyManagementOptions>().Configure<DataDirectory>((o, data) =>
             o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(data.File("keys")), NullLoggerFactory.Instance));
