@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ConfigCenter.Server.Features.Apps;
 using ConfigCenter.Server.Features.Drafts;
 using ConfigCenter.Server.Features.Releases;
@@ -39,33 +38,35 @@ internal sealed class EditorBenchmark : IBenchmark
         var page = await context.NewPageAsync();
         await SignInAsync(page);
 
-        // Warm-up: JIT, SQLite cache, browser cache for the framework scripts.
+        // Warm-up: JIT (tiered compilation settles after a few calls), SQLite page cache, browser cache for the scripts.
         await page.GotoAsync("/favicon.svg");
-        await OpenEditorAsync(page);
+        for (var i = 0; i < 3; i++) await OpenEditorAsync(page);
 
         var baseline = new List<double>();
         var open = new List<double>();
         var filter = new List<double>();
         for (var run = 0; run < Runs; run++)
         {
-            var sw = Stopwatch.StartNew();
             await page.GotoAsync("/favicon.svg");
-            baseline.Add(sw.Elapsed.TotalMilliseconds);
+            baseline.Add(await page.EvaluateAsync<double>("() => performance.getEntriesByType('navigation')[0].duration || performance.now()"));
 
             open.Add(await OpenEditorAsync(page));
 
             var key = $"Service:Setting{run * 997 % Keys:00000}";
-            sw.Restart();
+            await page.EvaluateAsync(FilterProbe, key);
             await page.FillAsync("input[data-testid=filter]", key);
-            await page.WaitForFunctionAsync(
-                "key => { const rows = document.querySelectorAll('[data-testid=row-key]'); return rows.length === 1 && rows[0].textContent === key; }",
-                key, new PageWaitForFunctionOptions { PollingInterval = 5 });
-            filter.Add(sw.Elapsed.TotalMilliseconds);
+            filter.Add(await page.EvaluateAsync<double>("() => window.__filterDone"));
         }
 
-        Report(report, "static file load (baseline)", baseline, "raw navigation to /favicon.svg");
-        Report(report, $"editor open, {Keys} keys", open, "navigation until the grid shows its rows; target <= 1000 ms");
-        Report(report, $"editor filter, {Keys} keys", filter, "typing a key until only it is shown; target <= 200 ms");
+        // The figures depend on what else the machine runs; the load average goes next to them.
+        if (File.Exists("/proc/loadavg"))
+        {
+            var load = double.Parse((await File.ReadAllTextAsync("/proc/loadavg", ct)).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            report.Add("editor", "machine load average (1 min)", load, "", $"{Environment.ProcessorCount} cores");
+        }
+        Report(report, "static file load (baseline)", baseline, "raw static file navigation (/favicon.svg), navigation timing");
+        Report(report, $"editor open, {Keys} keys", open, "navigation start to first frame with rows, in-page timing; target <= 1000 ms");
+        Report(report, $"editor filter, {Keys} keys", filter, "input event to first frame with only the match, in-page timing; target <= 200 ms");
     }
 
     private static void Report(BenchmarkReport report, string metric, List<double> samples, string note)
@@ -75,14 +76,36 @@ internal sealed class EditorBenchmark : IBenchmark
         report.Add("editor", $"{metric} max", samples[^1], "ms", $"{samples.Count} runs");
     }
 
+    // Measured in the page: from the browser's input event to the first frame painted with only the matching row,
+    // so the figure is what a user sees, without Playwright's own round trips.
+    private const string FilterProbe = """
+        key => {
+            window.__filterDone = new Promise(resolve => {
+                const input = document.querySelector('input[data-testid=filter]');
+                let start = 0;
+                input.addEventListener('input', () => { start = performance.now(); }, { once: true, capture: true });
+                const done = () => { const rows = document.querySelectorAll('[data-testid=row-key]'); return rows.length === 1 && rows[0].textContent === key; };
+                const observer = new MutationObserver(() => {
+                    if (start && done()) { observer.disconnect(); requestAnimationFrame(() => resolve(performance.now() - start)); }
+                });
+                observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+            });
+        }
+        """;
+
+    // From navigation start (the page's time origin) to the first frame painted with the grid's rows and the key count.
     private static async Task<double> OpenEditorAsync(IPage page)
     {
-        var sw = Stopwatch.StartNew();
-        await page.GotoAsync("/apps/bench/dev/big");
-        await page.WaitForFunctionAsync(
-            $"() => document.querySelectorAll('[data-testid=row-key]').length > 0 && document.querySelector('[data-testid=key-count]')?.textContent === '{Keys} keys'",
-            null, new PageWaitForFunctionOptions { PollingInterval = 5, Timeout = 30_000 });
-        return sw.Elapsed.TotalMilliseconds;
+        await page.GotoAsync("/apps/bench/dev/big", new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
+        return await page.EvaluateAsync<double>($$"""
+            () => new Promise(resolve => {
+                const done = () => document.querySelectorAll('[data-testid=row-key]').length > 0 && document.querySelector('[data-testid=key-count]')?.textContent === '{{Keys}} keys';
+                const finish = () => requestAnimationFrame(() => resolve(performance.now()));
+                if (done()) { finish(); return; }
+                const observer = new MutationObserver(() => { if (done()) { observer.disconnect(); finish(); } });
+                observer.observe(document, { childList: true, subtree: true, characterData: true });
+            })
+            """);
     }
 
     private static async Task SignInAsync(IPage page)

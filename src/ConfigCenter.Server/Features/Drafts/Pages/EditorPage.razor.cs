@@ -20,7 +20,7 @@ public sealed partial class EditorPage : UiPageBase, IDisposable
 {
     private DraftView? _draft;
     private DraftView? _base;
-    private ReleaseDetail? _live;
+    private LiveRelease? _live;
     private IReadOnlyList<EnvironmentView> _envs = [];
     private long _version;
     private bool _saving;
@@ -63,8 +63,9 @@ public sealed partial class EditorPage : UiPageBase, IDisposable
     {
         _conflict = null;
         _notice = null;
-        _envs = await Apps.ListEnvironmentsAsync(CancellationToken.None);
+        var envs = Apps.ListEnvironmentsAsync(CancellationToken.None);
         await LoadAsync();
+        _envs = await envs;
     }
 
     private async Task LoadAsync()
@@ -72,7 +73,7 @@ public sealed partial class EditorPage : UiPageBase, IDisposable
         try
         {
             var draft = await Drafts.GetAsync(App, Env, Ns, CancellationToken.None);
-            _live = draft.PublishedRevision is { } revision ? await Reader.GetAsync(App, Env, Ns, revision, CancellationToken.None) : null;
+            _live = draft.PublishedRevision is { } revision ? await LiveAsync(revision) : null;
             _draft = _base = draft;
             _version = draft.Version;
             _notFound = null;
@@ -81,6 +82,14 @@ public sealed partial class EditorPage : UiPageBase, IDisposable
         {
             _notFound = e.Message;
         }
+    }
+
+    // The live release is in memory already (it is what clients read); the database is the fallback.
+    private async Task<LiveRelease> LiveAsync(long revision)
+    {
+        if (Cache.Get(Env, App, Ns)?.Document is { } document && document.Revision == revision) return new LiveRelease(revision, document.Items);
+        var release = await Reader.GetAsync(App, Env, Ns, revision, CancellationToken.None);
+        return new LiveRelease(release.Revision, release.Items);
     }
 
     private bool IsThisNamespace(string app, string env, string ns) => app == App && env == Env && ns == Ns;
@@ -113,7 +122,7 @@ public sealed partial class EditorPage : UiPageBase, IDisposable
         {
             if (HasPendingInput || _saving)
             {
-                _live = await Reader.GetAsync(App, Env, Ns, document.Revision, CancellationToken.None);
+                _live = new LiveRelease(document.Revision, document.Items);
             }
             else
             {

@@ -54,7 +54,8 @@ public sealed partial class PropertiesEditor
         if (ReferenceEquals(_renderedItems, Items)) return;
         _renderedItems = Items;
         _rows = BuildRows(Items, LiveItems);
-        RemovedKeys = LiveItems is null ? [] : [.. LiveItems.Keys.Where(k => !Items.Any(i => ConfigKeys.Comparer.Equals(i.Key, k))).Order(ConfigKeys.Comparer)];
+        var draftKeys = Items.Select(i => i.Key).ToHashSet(ConfigKeys.Comparer);
+        RemovedKeys = LiveItems is null ? [] : [.. LiveItems.Keys.Where(k => !draftKeys.Contains(k)).Order(ConfigKeys.Comparer)];
         if (_editing is not null && !_rows.Any(r => ConfigKeys.Comparer.Equals(r.Key, _editing.Key))) _editing = null;
         await ApplyFilterAsync();
     }
