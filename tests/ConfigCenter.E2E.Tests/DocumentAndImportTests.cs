@@ -49,6 +49,14 @@ public sealed class DocumentAndImportTests(UiFixture fixture)
         await Expect(page.Locator("[data-testid=key-count]")).ToHaveTextAsync("3 keys");
         await Expect(page.Locator("[data-testid=row-key]", new() { HasTextString = "ConnectionStrings:Main" })).ToBeVisibleAsync();
         await UiFixture.ShotAsync(page, "18-after-import");
+
+        // Export the draft as .env: the environment-variable form of the same keys.
+        await page.ClickAsync("[data-testid=export] button");
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("text=Export draft as .env"));
+        Assert.Equal("docs-dev-application-draft.env", download.SuggestedFilename);
+        var dotEnv = await File.ReadAllTextAsync((await download.PathAsync())!);
+        Assert.Contains("ConnectionStrings__Main=\"Data Source=shop.db\"", dotEnv, StringComparison.Ordinal);
+        Assert.Contains("Logging__LogLevel__Default=Information", dotEnv, StringComparison.Ordinal);
         await page.Context.CloseAsync();
     }
 }
