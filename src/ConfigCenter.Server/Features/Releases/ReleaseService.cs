@@ -138,13 +138,14 @@ public sealed class ReleaseService(
         };
         db.Releases.Add(release);
         var document = ReleaseMapper.ToDocument(release);
+        var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(document, ContractsJsonContext.Default.ReleaseDocument);
         if (!options.Value.Standalone)
         {
             db.Outbox.Add(new OutboxEntity
             {
                 EtcdKey = EtcdKeys.Config(options.Value.Etcd.Prefix, env, ns.AppId, ns.Name),
                 Revision = release.Revision,
-                Document = System.Text.Json.JsonSerializer.Serialize(document, ContractsJsonContext.Default.ReleaseDocument),
+                Document = System.Text.Encoding.UTF8.GetString(json),
                 CreatedAt = release.PublishedAt,
             });
         }
@@ -152,7 +153,7 @@ public sealed class ReleaseService(
             $"{ns.AppId}/{env}/{ns.Name}", rolledBackFrom is null ? $"r{release.Revision}" : $"r{release.Revision} = r{rolledBackFrom}");
         await db.SaveChangesAsync(ct);
         logger.LogInformation("Published {App}/{Env}/{Namespace} r{Revision} by {User}", ns.AppId, env, ns.Name, release.Revision, user);
-        cache.TryUpdate(document);
+        cache.TryUpdate(document, json);
         outbox.Notify();
         return ToSummary(release);
     }
