@@ -15,7 +15,6 @@ internal sealed class OutboxRelay(
     EtcdReleaseWriter writer,
     OutboxReconciler reconciler,
     OutboxSignal signal,
-    Infrastructure.SqliteWriteGate writeGate,
     DeliveryStatus status,
     TimeProvider time,
     ILogger<OutboxRelay> logger) : BackgroundService
@@ -76,7 +75,6 @@ internal sealed class OutboxRelay(
         await writer.WriteAsync(batch, ct);
         var now = time.GetUtcNow();
         var ids = batch.Select(r => r.Id).ToList();
-        using var gate = await writeGate.EnterAsync(ct);
         await db.Outbox.Where(o => ids.Contains(o.Id)).ExecuteUpdateAsync(s => s.SetProperty(o => o.DeliveredAt, now), ct);
         status.Delivered(now);
         logger.LogDebug("Delivered {Count} outbox rows to etcd", batch.Count);
@@ -87,7 +85,6 @@ internal sealed class OutboxRelay(
     {
         try
         {
-            using var gate = await writeGate.EnterAsync(ct);
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var first = await db.Outbox.Where(o => o.DeliveredAt == null).OrderBy(o => o.Id).Select(o => o.Id).FirstOrDefaultAsync(ct);
             if (first != 0)

@@ -20,7 +20,6 @@ namespace ConfigCenter.Server.Features.Releases;
 /// </summary>
 public sealed class ReleaseService(
     IDbContextFactory<ConfigCenterDbContext> dbFactory,
-    SqliteWriteGate writeGate,
     ReleaseCache cache,
     OutboxSignal outbox,
     DraftNotifier drafts,
@@ -28,9 +27,14 @@ public sealed class ReleaseService(
     TimeProvider time,
     ILogger<ReleaseService> logger)
 {
-    public async Task<ReleaseSummary> PublishAsync(string app, string env, string ns, string? message, string user, CancellationToken ct)
+    public Task<ReleaseSummary> PublishAsync(string app, string env, string ns, string? message, string user, CancellationToken ct) =>
+        WriteRaces.RetryAsync(() => PublishOnceAsync(app, env, ns, message, user, ct));
+
+    public Task<ReleaseSummary> RollbackAsync(string app, string env, string ns, long revision, string? message, string user, CancellationToken ct) =>
+        WriteRaces.RetryAsync(() => RollbackOnceAsync(app, env, ns, revision, message, user, ct));
+
+    private async Task<ReleaseSummary> PublishOnceAsync(string app, string env, string ns, string? message, string user, CancellationToken ct)
     {
-        using var _ = await writeGate.EnterAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var entity = await NamespaceLookup.RequireAsync(db, app, env, ns, ct);
         var format = NamespaceLookup.FormatOf(entity);
@@ -59,9 +63,8 @@ public sealed class ReleaseService(
         return await CommitAsync(db, entity, env, items, content, comments, message, user, current, null, ct);
     }
 
-    public async Task<ReleaseSummary> RollbackAsync(string app, string env, string ns, long revision, string? message, string user, CancellationToken ct)
+    private async Task<ReleaseSummary> RollbackOnceAsync(string app, string env, string ns, long revision, string? message, string user, CancellationToken ct)
     {
-        using var _ = await writeGate.EnterAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var entity = await NamespaceLookup.RequireAsync(db, app, env, ns, ct);
         var target = await ReleaseQueries.Of(db, app, env, ns).AsNoTracking().FirstOrDefaultAsync(r => r.Revision == revision, ct)
