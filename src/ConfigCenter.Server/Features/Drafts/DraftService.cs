@@ -15,6 +15,7 @@ namespace ConfigCenter.Server.Features.Drafts;
 /// </summary>
 public sealed class DraftService(
     IDbContextFactory<ConfigCenterDbContext> dbFactory,
+    SqliteWriteGate writeGate,
     DraftNotifier notifier,
     TimeProvider time)
 {
@@ -173,7 +174,7 @@ public sealed class DraftService(
         draft.Version++;
         draft.UpdatedAt = time.GetUtcNow();
         draft.UpdatedBy = user;
-        await db.SaveChangesAsync(ct);
+        using (await writeGate.EnterAsync(ct)) await db.SaveChangesAsync(ct);
         notifier.Changed(app, env, ns, draft.Version, user);
         return draft.Version;
     }

@@ -20,6 +20,7 @@ namespace ConfigCenter.Server.Features.Releases;
 /// </summary>
 public sealed class ReleaseService(
     IDbContextFactory<ConfigCenterDbContext> dbFactory,
+    SqliteWriteGate writeGate,
     ReleaseCache cache,
     OutboxSignal outbox,
     DraftNotifier drafts,
@@ -154,7 +155,7 @@ public sealed class ReleaseService(
         }
         AuditLog.Record(db, release.PublishedAt, user, rolledBackFrom is null ? "release.publish" : "release.rollback",
             $"{ns.AppId}/{env}/{ns.Name}", rolledBackFrom is null ? $"r{release.Revision}" : $"r{release.Revision} = r{rolledBackFrom}");
-        await db.SaveChangesAsync(ct);
+        using (await writeGate.EnterAsync(ct)) await db.SaveChangesAsync(ct);
         logger.LogInformation("Published {App}/{Env}/{Namespace} r{Revision} by {User}", ns.AppId, env, ns.Name, release.Revision, user);
         cache.TryUpdate(document, json);
         outbox.Notify();
