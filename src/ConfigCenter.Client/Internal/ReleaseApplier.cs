@@ -1,0 +1,128 @@
+using ConfigCenter.Contracts;
+using Microsoft.Extensions.Logging;
+
+namespace ConfigCenter.Client.Internal;
+
+/// <summary>
+/// The one place releases are applied, whichever transport delivered them: verifies the checksum, keeps only
+/// revisions newer than the applied one (so nothing is applied twice or goes backwards), layers the namespaces
+/// into a new dictionary, hands it to the provider once, then writes the cache and tells listeners.
+/// </summary>
+internal sealed class ReleaseApplier(
+    ConfigCenterOptions options,
+    Action<Dictionary<string, string?>> publish,
+    LastKnownGoodCache cache,
+    ClientMetrics metrics,
+    ILogger logger)
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, ReleaseDocument> _applied = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _namespaces = new(options.Namespaces, StringComparer.Ordinal);
+    private readonly List<Action<ConfigCenterChange>> _handlers = [];
+    private DateTimeOffset? _lastAppliedAt;
+
+    /// <summary>Raised after releases were applied (for confirmed delivery).</summary>
+    public event Action<IReadOnlyList<ReleaseDocument>>? Applied;
+
+    public IReadOnlyDictionary<string, long> Revisions
+    {
+        get
+        {
+            lock (_gate) return _applied.ToDictionary(p => p.Key, p => p.Value.Revision, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>When a release was last applied (null before the first).</summary>
+    public DateTimeOffset? LastAppliedAt
+    {
+        get
+        {
+            lock (_gate) return _lastAppliedAt;
+        }
+    }
+
+    /// <summary>The newest publish time among the applied releases.</summary>
+    public DateTimeOffset? NewestPublishedAt
+    {
+        get
+        {
+            lock (_gate) return _applied.Count == 0 ? null : _applied.Values.Max(d => d.PublishedAt);
+        }
+    }
+
+    public IDisposable Subscribe(Action<ConfigCenterChange> handler)
+    {
+        lock (_gate) _handlers.Add(handler);
+        return new Unsubscriber(() =>
+        {
+            lock (_gate) _handlers.Remove(handler);
+        });
+    }
+
+    /// <summary>Applies whichever of <paramref name="documents"/> are newer, as one reload; true when anything changed.</summary>
+    public bool Offer(IEnumerable<ReleaseDocument> documents, string source)
+    {
+        lock (_gate)
+        {
+            var accepted = new List<(ReleaseDocument Document, ReleaseDocument? Previous)>();
+            foreach (var document in documents)
+            {
+                if (!IsOurs(document)) continue;
+                var previous = _applied.GetValueOrDefault(document.Namespace);
+                if (previous is not null && document.Revision <= previous.Revision) continue;
+                if (!ReleaseChecksum.Verify(document))
+                {
+                    logger.LogWarning("Rejected {Namespace} r{Revision} from {Source}: the checksum does not match its items",
+                        document.Namespace, document.Revision, source);
+                    continue;
+                }
+                _applied[document.Namespace] = document;
+                accepted.Add((document, accepted.FirstOrDefault(a => a.Document.Namespace == document.Namespace).Previous ?? previous));
+            }
+            if (accepted.Count == 0) return false;
+
+            publish(ReleaseLayering.Merge(options.Namespaces, _applied));
+            var now = options.TimeProvider.GetUtcNow();
+            _lastAppliedAt = now;
+            metrics.Reloaded(now - accepted.Max(a => a.Document.PublishedAt));
+            var applied = accepted.GroupBy(a => a.Document.Namespace).Select(g => (Document: g.Last().Document, g.First().Previous)).ToList();
+            foreach (var (document, previous) in applied)
+            {
+                logger.LogInformation("Applied {App}/{Env}/{Namespace} r{Revision} from {Source}",
+                    document.App, document.Environment, document.Namespace, document.Revision, source);
+                if (source != "cache") cache.Write(document);
+                Notify(new ConfigCenterChange(document.Namespace, previous?.Revision ?? 0, document.Revision,
+                    ReleaseLayering.ChangedKeys(previous?.Items, document.Items), source));
+            }
+            Applied?.Invoke([.. applied.Select(a => a.Document)]);
+            return true;
+        }
+    }
+
+    private bool IsOurs(ReleaseDocument document) =>
+        string.Equals(document.App, options.App, StringComparison.Ordinal)
+        && string.Equals(document.Environment, options.Environment, StringComparison.Ordinal)
+        && _namespaces.Contains(document.Namespace);
+
+    private void Notify(ConfigCenterChange change)
+    {
+        foreach (var handler in _handlers.ToArray())
+        {
+            try
+            {
+                handler(change);
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "A ConfigCenter change handler failed for {Namespace} r{Revision}", change.Namespace, change.NewRevision);
+            }
+        }
+    }
+
+    private sealed class Unsubscriber(Action dispose) : IDisposable
+    {
+        private Action? _dispose = dispose;
+
+        public void Dispose() => Interlocked.Exchange(ref _dispose, null)?.Invoke();
+    }
+}
