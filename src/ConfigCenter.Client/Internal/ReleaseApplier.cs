@@ -19,6 +19,7 @@ internal sealed class ReleaseApplier(
     private readonly Dictionary<string, ReleaseDocument> _applied = new(StringComparer.Ordinal);
     private readonly HashSet<string> _namespaces = new(options.Namespaces, StringComparer.Ordinal);
     private readonly List<Action<ConfigCenterChange>> _handlers = [];
+    private readonly Dictionary<(string Source, string Namespace), long> _received = [];
     private DateTimeOffset? _lastAppliedAt;
 
     /// <summary>Raised after releases were applied (for confirmed delivery).</summary>
@@ -50,6 +51,12 @@ internal sealed class ReleaseApplier(
         }
     }
 
+    /// <summary>The newest revision of <paramref name="ns"/> that <paramref name="source"/> delivered, applied or not.</summary>
+    public long ReceivedRevision(string source, string ns)
+    {
+        lock (_gate) return _received.GetValueOrDefault((source, ns));
+    }
+
     public IDisposable Subscribe(Action<ConfigCenterChange> handler)
     {
         lock (_gate) _handlers.Add(handler);
@@ -68,6 +75,7 @@ internal sealed class ReleaseApplier(
             foreach (var document in documents)
             {
                 if (!IsOurs(document)) continue;
+                if (document.Revision > _received.GetValueOrDefault((source, document.Namespace))) _received[(source, document.Namespace)] = document.Revision;
                 var previous = _applied.GetValueOrDefault(document.Namespace);
                 if (previous is not null && document.Revision <= previous.Revision) continue;
                 if (!ReleaseChecksum.Verify(document))
@@ -81,7 +89,16 @@ internal sealed class ReleaseApplier(
             }
             if (accepted.Count == 0) return false;
 
-            publish(ReleaseLayering.Merge(options.Namespaces, _applied));
+            try
+            {
+                publish(ReleaseLayering.Merge(options.Namespaces, _applied));
+            }
+            catch (Exception e)
+            {
+                // The data is already swapped; a failing change callback must not undo the apply or stop the transport.
+                logger.LogError(e, "A configuration reload callback failed after applying {Revisions}",
+                    string.Join(", ", accepted.Select(a => $"{a.Document.Namespace} r{a.Document.Revision}")));
+            }
             var now = options.TimeProvider.GetUtcNow();
             _lastAppliedAt = now;
             metrics.Reloaded(now - accepted.Max(a => a.Document.PublishedAt));

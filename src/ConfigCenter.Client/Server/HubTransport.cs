@@ -47,6 +47,7 @@ internal sealed class HubTransport : IDisposable
     {
         var backoff = new Backoff(_options.MaxRetryDelay);
         long? lastSnapshot = null;
+        var hubError = "";
         while (!ct.IsCancellationRequested)
         {
             await using var connection = Build();
@@ -70,7 +71,8 @@ internal sealed class HubTransport : IDisposable
                 backoff.Reset();
                 lastSnapshot = null;
                 var error = await closed.Task.WaitAsync(ct);
-                Status.Down(Url, error?.Message ?? "the hub connection closed");
+                hubError = error?.Message ?? "the hub connection closed";
+                Status.Down(Url, hubError);
                 _logger.LogWarning("ConfigCenter hub connection to {Url} closed: {Error}; reconnecting", Url, error?.Message ?? "closed");
             }
             catch (Exception) when (ct.IsCancellationRequested)
@@ -79,8 +81,9 @@ internal sealed class HubTransport : IDisposable
             }
             catch (Exception e)
             {
-                Status.Down(Url, Describe(e));
-                _logger.LogWarning("ConfigCenter hub {Url} unavailable: {Error}", _hubUrl, Describe(e));
+                hubError = Describe(e);
+                Status.Down(Url, hubError);
+                _logger.LogWarning("ConfigCenter hub {Url} unavailable: {Error}", _hubUrl, hubError);
             }
             finally
             {
@@ -90,13 +93,13 @@ internal sealed class HubTransport : IDisposable
             if (lastSnapshot is null || _options.TimeProvider.GetElapsedTime(lastSnapshot.Value) >= _options.Server.PollInterval)
             {
                 lastSnapshot = _options.TimeProvider.GetTimestamp();
-                await CatchUpOverHttpAsync(ct);
+                await CatchUpOverHttpAsync(hubError, ct);
             }
             await Task.Delay(backoff.Next(), _options.TimeProvider, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
-    private async Task CatchUpOverHttpAsync(CancellationToken ct)
+    private async Task CatchUpOverHttpAsync(string hubError, CancellationToken ct)
     {
         try
         {
@@ -105,7 +108,7 @@ internal sealed class HubTransport : IDisposable
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            Status.Down(Url, Describe(e));
+            Status.Down(Url, $"hub: {hubError}; HTTP snapshot: {Describe(e)}");
             _logger.LogWarning("ConfigCenter HTTP snapshot from {Url} failed: {Error}", Url, Describe(e));
         }
     }

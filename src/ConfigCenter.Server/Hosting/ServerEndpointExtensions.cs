@@ -30,6 +30,8 @@ internal static class ServerEndpointExtensions
         app.MapApiKeysApi();
         app.MapConfigReadApi();
         app.MapStatusApi();
+        Features.ConfigHub.ConfigHubExtensions.MapConfigHub(app);
+        Features.Instances.InstancesApi.MapInstancesApi(app);
         return app;
     }
 }
