@@ -79,7 +79,8 @@ public sealed class HubTransportTests(StandaloneServerFixture fixture) : IClassF
         var published = new List<Dictionary<string, string?>>();
         var cache = new LastKnownGoodCache(Directory.CreateTempSubdirectory("cc-http-").FullName, app, "dev", NullLogger.Instance);
         using var metrics = new ClientMetrics(app, "dev", () => new Dictionary<string, long>(), []);
-        var applier = new ReleaseApplier(options, published.Add, cache, metrics, NullLogger.Instance);
+        using var writer = new CacheWriter(cache);
+        var applier = new ReleaseApplier(options, published.Add, writer, metrics, NullLogger.Instance);
         using var snapshots = new SnapshotClient(SnapshotClient.CreateHttpClient(options.Server), options, applier);
 
         await snapshots.FetchAllAsync(CancellationToken.None);

@@ -98,8 +98,8 @@ public sealed class StartupPolicyTests(StandaloneServerFixture fixture) : IClass
         }))
         {
             Assert.Equal("cached", live["Greeting"]);
+            await WaitFor.ConditionAsync(() => File.Exists(Path.Combine(cacheDir, "application.json")), TimeSpan.FromSeconds(10), "the release is cached");
         }
-        Assert.True(File.Exists(Path.Combine(cacheDir, "application.json")));
         return (app, key, cacheDir);
     }
 

@@ -38,7 +38,8 @@ internal sealed class ConfigCenterRuntime : IDisposable
             options.App, options.Environment, _logger);
         List<TransportStatus> transports = [];
         Metrics = new ClientMetrics(options.App, options.Environment, () => Applier!.Revisions, transports);
-        Applier = new ReleaseApplier(options, publish, Cache, Metrics, _logger);
+        CacheWriter = new CacheWriter(Cache);
+        Applier = new ReleaseApplier(options, publish, CacheWriter, Metrics, _logger);
         if (options.Etcd.Endpoints.Count > 0)
         {
             _etcd = new EtcdWatchTransport(options, Applier, _live.Set, _logger);
@@ -62,6 +63,8 @@ internal sealed class ConfigCenterRuntime : IDisposable
     public ReleaseApplier Applier { get; }
 
     public LastKnownGoodCache Cache { get; }
+
+    public CacheWriter CacheWriter { get; }
 
     public ClientMetrics Metrics { get; }
 
@@ -118,6 +121,7 @@ internal sealed class ConfigCenterRuntime : IDisposable
         {
             _etcd?.Dispose();
             _hub?.Dispose();
+            CacheWriter.Dispose();
             Metrics.Dispose();
             _live.Dispose();
             _stop.Dispose();

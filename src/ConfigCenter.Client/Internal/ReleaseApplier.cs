@@ -11,7 +11,7 @@ namespace ConfigCenter.Client.Internal;
 internal sealed class ReleaseApplier(
     ConfigCenterOptions options,
     Action<Dictionary<string, string?>> publish,
-    LastKnownGoodCache cache,
+    CacheWriter cache,
     ClientMetrics metrics,
     ILogger logger)
 {
@@ -107,7 +107,7 @@ internal sealed class ReleaseApplier(
             {
                 logger.LogInformation("Applied {App}/{Env}/{Namespace} r{Revision} from {Source}",
                     document.App, document.Environment, document.Namespace, document.Revision, source);
-                if (source != "cache") cache.Write(document);
+                if (source != "cache") cache.Enqueue(document);
                 Notify(new ConfigCenterChange(document.Namespace, previous?.Revision ?? 0, document.Revision,
                     ReleaseLayering.ChangedKeys(previous?.Items, document.Items), source));
             }
