@@ -66,54 +66,73 @@ internal sealed class ReleaseApplier(
         });
     }
 
-    /// <summary>Applies whichever of <paramref name="documents"/> are newer, as one reload; true when anything changed.</summary>
+    /// <summary>
+    /// Applies whichever of <paramref name="documents"/> are newer; true when anything changed. Releases of different
+    /// namespaces are applied as one reload; several releases of one namespace (a watch catching up) are applied one
+    /// after another, so every publish is seen as its own change.
+    /// </summary>
     public bool Offer(IEnumerable<ReleaseDocument> documents, string source)
     {
         lock (_gate)
         {
-            var accepted = new List<(ReleaseDocument Document, ReleaseDocument? Previous)>();
-            foreach (var document in documents)
+            var changed = false;
+            var round = new List<ReleaseDocument>();
+            foreach (var document in documents.OrderBy(d => d.Revision))
             {
-                if (!IsOurs(document)) continue;
-                if (document.Revision > _received.GetValueOrDefault((source, document.Namespace))) _received[(source, document.Namespace)] = document.Revision;
-                var previous = _applied.GetValueOrDefault(document.Namespace);
-                if (previous is not null && document.Revision <= previous.Revision) continue;
-                if (!ReleaseChecksum.Verify(document))
+                if (round.Exists(d => d.Namespace == document.Namespace))
                 {
-                    logger.LogWarning("Rejected {Namespace} r{Revision} from {Source}: the checksum does not match its items",
-                        document.Namespace, document.Revision, source);
-                    continue;
+                    changed |= ApplyRound(round, source);
+                    round = [];
                 }
-                _applied[document.Namespace] = document;
-                accepted.Add((document, accepted.FirstOrDefault(a => a.Document.Namespace == document.Namespace).Previous ?? previous));
+                round.Add(document);
             }
-            if (accepted.Count == 0) return false;
-
-            try
-            {
-                publish(ReleaseLayering.Merge(options.Namespaces, _applied));
-            }
-            catch (Exception e)
-            {
-                // The data is already swapped; a failing change callback must not undo the apply or stop the transport.
-                logger.LogError(e, "A configuration reload callback failed after applying {Revisions}",
-                    string.Join(", ", accepted.Select(a => $"{a.Document.Namespace} r{a.Document.Revision}")));
-            }
-            var now = options.TimeProvider.GetUtcNow();
-            _lastAppliedAt = now;
-            metrics.Reloaded(now - accepted.Max(a => a.Document.PublishedAt));
-            var applied = accepted.GroupBy(a => a.Document.Namespace).Select(g => (Document: g.Last().Document, g.First().Previous)).ToList();
-            foreach (var (document, previous) in applied)
-            {
-                logger.LogInformation("Applied {App}/{Env}/{Namespace} r{Revision} from {Source}",
-                    document.App, document.Environment, document.Namespace, document.Revision, source);
-                if (source != "cache") cache.Enqueue(document);
-                Notify(new ConfigCenterChange(document.Namespace, previous?.Revision ?? 0, document.Revision,
-                    ReleaseLayering.ChangedKeys(previous?.Items, document.Items), source));
-            }
-            Applied?.Invoke([.. applied.Select(a => a.Document)]);
-            return true;
+            return ApplyRound(round, source) | changed;
         }
+    }
+
+    private bool ApplyRound(List<ReleaseDocument> documents, string source)
+    {
+        var accepted = new List<(ReleaseDocument Document, ReleaseDocument? Previous)>();
+        foreach (var document in documents)
+        {
+            if (!IsOurs(document)) continue;
+            if (document.Revision > _received.GetValueOrDefault((source, document.Namespace))) _received[(source, document.Namespace)] = document.Revision;
+            var previous = _applied.GetValueOrDefault(document.Namespace);
+            if (previous is not null && document.Revision <= previous.Revision) continue;
+            if (!ReleaseChecksum.Verify(document))
+            {
+                logger.LogWarning("Rejected {Namespace} r{Revision} from {Source}: the checksum does not match its items",
+                    document.Namespace, document.Revision, source);
+                continue;
+            }
+            _applied[document.Namespace] = document;
+            accepted.Add((document, previous));
+        }
+        if (accepted.Count == 0) return false;
+
+        try
+        {
+            publish(ReleaseLayering.Merge(options.Namespaces, _applied));
+        }
+        catch (Exception e)
+        {
+            // The data is already swapped; a failing change callback must not undo the apply or stop the transport.
+            logger.LogError(e, "A configuration reload callback failed after applying {Revisions}",
+                string.Join(", ", accepted.Select(a => $"{a.Document.Namespace} r{a.Document.Revision}")));
+        }
+        var now = options.TimeProvider.GetUtcNow();
+        _lastAppliedAt = now;
+        metrics.Reloaded(now - accepted.Max(a => a.Document.PublishedAt));
+        foreach (var (document, previous) in accepted)
+        {
+            logger.LogInformation("Applied {App}/{Env}/{Namespace} r{Revision} from {Source}",
+                document.App, document.Environment, document.Namespace, document.Revision, source);
+            if (source != "cache") cache.Enqueue(document);
+            Notify(new ConfigCenterChange(document.Namespace, previous?.Revision ?? 0, document.Revision,
+                ReleaseLayering.ChangedKeys(previous?.Items, document.Items), source));
+        }
+        Applied?.Invoke([.. accepted.Select(a => a.Document)]);
+        return true;
     }
 
     private bool IsOurs(ReleaseDocument document) =>
