@@ -46,6 +46,7 @@ internal sealed class PublishThroughputBenchmark : IBenchmark
         report.Add(Name, "one publisher: publish → etcd p50", BenchmarkReport.Percentile(single, 50), "ms", "50 sequential releases");
 
         var starts = new long[Namespaces, PublishesPerNamespace];
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var begin = Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, Namespaces).Select(async n =>
         {
@@ -54,6 +55,7 @@ internal sealed class PublishThroughputBenchmark : IBenchmark
                 starts[n, i - 1] = await PublishAsync(admin, n, i, ct);
             }
         }));
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         var latencies = new List<double>();
         await WaitFor.ConditionAsync(() => Enumerable.Range(0, Namespaces).All(n =>
             probe.Reached(EtcdKeys.Config(host.Prefix, "prod", "bench", $"ns{n}"), PublishesPerNamespace + (n == 0 ? 51 : 1))), TimeSpan.FromSeconds(60), "every namespace's last release reached etcd");
@@ -74,6 +76,7 @@ internal sealed class PublishThroughputBenchmark : IBenchmark
         var seconds = Stopwatch.GetElapsedTime(begin, last).TotalSeconds;
         var baseline = await RawPutThroughputAsync(cluster.Endpoints[0], host.Prefix, ct);
         report.Add(Name, "publishes/s (edit + publish API → in etcd)", total / seconds, "releases/s", $"{Namespaces} concurrent publishers, {total} releases, latency = until etcd holds that revision or a newer one");
+        report.Add(Name, "CPU per release", cpu.TotalMilliseconds / total, "ms", "benchmark process: HTTP client + server + etcd watch probe");
         report.Add(Name, "publish → etcd p50", BenchmarkReport.Percentile(latencies, 50), "ms");
         report.Add(Name, "publish → etcd p99", BenchmarkReport.Percentile(latencies, 99), "ms");
         report.Add(Name, "baseline raw etcd puts/s", baseline, "puts/s", $"same concurrency; ratio {total / seconds / baseline:0.00}");

@@ -32,6 +32,8 @@ internal static class ServerEndpointExtensions
         app.MapConfigReadApi();
         app.MapStatusApi();
         app.MapAuditApi();
+        Features.ConfigHub.ConfigHubExtensions.MapConfigHub(app);
+        Features.Instances.InstancesApi.MapInstancesApi(app);
         return app;
     }
 }

@@ -50,6 +50,7 @@ internal static class ServerServiceCollectionExtensions
         services.AddSingleton<Features.Instances.InstanceTracker>();
         services.AddConfigCenterAuth();
         services.AddConfigCenterHealth();
+        Features.ConfigHub.ConfigHubExtensions.AddConfigHub(services);
 
         // Order matters: the store is ready before the relay and the watcher start.
         services.AddHostedService<DatabaseInitializer>();
