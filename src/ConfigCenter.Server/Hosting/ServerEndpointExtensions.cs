@@ -1,3 +1,4 @@
+using ConfigCenter.Server.Components;
 using ConfigCenter.Server.Features.ApiKeys;
 using ConfigCenter.Server.Features.Apps;
 using ConfigCenter.Server.Features.Audit;
@@ -34,6 +35,7 @@ internal static class ServerEndpointExtensions
         app.MapAuditApi();
         Features.ConfigHub.ConfigHubExtensions.MapConfigHub(app);
         Features.Instances.InstancesApi.MapInstancesApi(app);
+        app.MapConfigCenterUi();
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using ConfigCenter.Server.Components;
 using ConfigCenter.Server.Features.Apps;
 using ConfigCenter.Server.Features.Auth;
 using ConfigCenter.Server.Features.Delivery;
@@ -51,6 +52,7 @@ internal static class ServerServiceCollectionExtensions
         services.AddConfigCenterAuth();
         services.AddConfigCenterHealth();
         Features.ConfigHub.ConfigHubExtensions.AddConfigHub(services);
+        services.AddConfigCenterUi();
 
         // Order matters: the store is ready before the relay and the watcher start.
         services.AddHostedService<DatabaseInitializer>();
