@@ -33,6 +33,8 @@ internal static class ServerEndpointExtensions
         app.MapConfigReadApi();
         app.MapStatusApi();
         app.MapAuditApi();
+        Features.ConfigHub.ConfigHubExtensions.MapConfigHub(app);
+        Features.Instances.InstancesApi.MapInstancesApi(app);
         app.MapConfigCenterUi();
         return app;
     }

@@ -29,7 +29,7 @@ internal static class ServerServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<DataDirectory>();
         // Resolved lazily from options, so test hosts and command-line settings apply.
-        services.AddDbContextFactory<ConfigCenterDbContext>((sp, o) => o.UseSqlite(
+        services.AddPooledDbContextFactory<ConfigCenterDbContext>((sp, o) => o.UseSqlite(
             $"Data Source={sp.GetRequiredService<DataDirectory>().File("configcenter.db")};Pooling=True",
             sqlite => sqlite.MigrationsAssembly("ConfigCenter.Migrations")).AddInterceptors(new SqlitePragmas()));
         services.AddDataProtection().SetApplicationName("ConfigCenter");
@@ -51,6 +51,7 @@ internal static class ServerServiceCollectionExtensions
         services.AddSingleton<Features.Instances.InstanceTracker>();
         services.AddConfigCenterAuth();
         services.AddConfigCenterHealth();
+        Features.ConfigHub.ConfigHubExtensions.AddConfigHub(services);
         services.AddConfigCenterUi();
 
         // Order matters: the store is ready before the relay and the watcher start.

@@ -76,8 +76,10 @@ internal sealed class OutboxRelay(
         await writer.WriteAsync(batch, ct);
         var now = time.GetUtcNow();
         var ids = batch.Select(r => r.Id).ToList();
-        using var gate = await writeGate.EnterAsync(ct);
-        await db.Outbox.Where(o => ids.Contains(o.Id)).ExecuteUpdateAsync(s => s.SetProperty(o => o.DeliveredAt, now), ct);
+        using (await writeGate.EnterAsync(ct))
+        {
+            await db.Outbox.Where(o => ids.Contains(o.Id)).ExecuteUpdateAsync(s => s.SetProperty(o => o.DeliveredAt, now), ct);
+        }
         status.Delivered(now);
         logger.LogDebug("Delivered {Count} outbox rows to etcd", batch.Count);
         return true;
