@@ -18,10 +18,12 @@ public sealed class ConfigCenterServerHost : WebApplicationFactory<Program>
     private readonly IReadOnlyList<string> _etcdEndpoints;
     private readonly string _prefix;
     private readonly Dictionary<string, string?> _extraSettings;
+    private readonly string _environment;
 
     private ConfigCenterServerHost(string dataDirectory, IReadOnlyList<string> etcdEndpoints, string prefix, int port,
-        Dictionary<string, string?> extraSettings)
+        Dictionary<string, string?> extraSettings, string environment)
     {
+        _environment = environment;
         DataDirectory = dataDirectory;
         _etcdEndpoints = etcdEndpoints;
         _prefix = prefix;
@@ -37,13 +39,24 @@ public sealed class ConfigCenterServerHost : WebApplicationFactory<Program>
 
     /// <summary>Starts a server; <paramref name="dataDirectory"/> defaults to a new temp directory.</summary>
     public static async Task<ConfigCenterServerHost> StartAsync(IReadOnlyList<string>? etcdEndpoints = null, string? prefix = null,
-        string? dataDirectory = null, IDictionary<string, string?>? settings = null, int? port = null)
+        string? dataDirectory = null, IDictionary<string, string?>? settings = null, int? port = null, string environment = "Development")
     {
         dataDirectory ??= Directory.CreateTempSubdirectory("configcenter-test-").FullName;
         var host = new ConfigCenterServerHost(dataDirectory, etcdEndpoints ?? [], prefix ?? EtcdClusterFixtureBase.NewPrefix(),
-            port ?? FreePort.Get(), new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()));
+            port ?? FreePort.Get(), new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()), environment);
+        // Test assemblies get a content-root attribute from Mvc.Testing; other hosts (the benchmarks) do not.
+        const string ContentRootVariable = "ASPNETCORE_TEST_CONTENTROOT_CONFIGCENTER_SERVER";
+        if (Environment.GetEnvironmentVariable(ContentRootVariable) is null) Environment.SetEnvironmentVariable(ContentRootVariable, ServerContentRoot());
         host.UseKestrel(host.Port);
-        host.StartServer();
+        try
+        {
+            host.StartServer();
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
         await WaitFor.ConditionAsync(async () =>
         {
             using var client = host.CreateHttpClient();
@@ -54,13 +67,26 @@ public sealed class ConfigCenterServerHost : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(_environment);
         builder.UseSetting("ConfigCenter:DataDirectory", DataDirectory);
         builder.UseSetting("ConfigCenter:Bootstrap:AdminPassword", AdminPassword);
+        builder.UseSetting("DetailedErrors", "true");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Warning");
         builder.UseSetting("ConfigCenter:Etcd:Prefix", _prefix);
         for (var i = 0; i < _etcdEndpoints.Count; i++) builder.UseSetting($"ConfigCenter:Etcd:Endpoints:{i}", _etcdEndpoints[i]);
         foreach (var (key, value) in _extraSettings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+    }
+
+    private static string ServerContentRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "src", "ConfigCenter.Server");
+            if (Directory.Exists(candidate)) return candidate;
+        }
+        return AppContext.BaseDirectory;
     }
 
     /// <summary>A plain client for the Kestrel port (no credentials).</summary>

@@ -1,5 +1,7 @@
+using ConfigCenter.Server.Components;
 using ConfigCenter.Server.Features.ApiKeys;
 using ConfigCenter.Server.Features.Apps;
+using ConfigCenter.Server.Features.Audit;
 using ConfigCenter.Server.Features.Auth;
 using ConfigCenter.Server.Features.ClientRead;
 using ConfigCenter.Server.Features.Drafts;
@@ -30,8 +32,10 @@ internal static class ServerEndpointExtensions
         app.MapApiKeysApi();
         app.MapConfigReadApi();
         app.MapStatusApi();
+        app.MapAuditApi();
         Features.ConfigHub.ConfigHubExtensions.MapConfigHub(app);
         Features.Instances.InstancesApi.MapInstancesApi(app);
+        app.MapConfigCenterUi();
         return app;
     }
 }

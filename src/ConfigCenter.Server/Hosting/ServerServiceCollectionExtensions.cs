@@ -1,3 +1,4 @@
+using ConfigCenter.Server.Components;
 using ConfigCenter.Server.Features.Apps;
 using ConfigCenter.Server.Features.Auth;
 using ConfigCenter.Server.Features.Delivery;
@@ -28,9 +29,9 @@ internal static class ServerServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<DataDirectory>();
         // Resolved lazily from options, so test hosts and command-line settings apply.
-        services.AddDbContextFactory<ConfigCenterDbContext>((sp, o) => o.UseSqlite(
+        services.AddPooledDbContextFactory<ConfigCenterDbContext>((sp, o) => o.UseSqlite(
             $"Data Source={sp.GetRequiredService<DataDirectory>().File("configcenter.db")};Pooling=True",
-            sqlite => sqlite.MigrationsAssembly("ConfigCenter.Migrations")));
+            sqlite => sqlite.MigrationsAssembly("ConfigCenter.Migrations")).AddInterceptors(new SqlitePragmas()));
         services.AddDataProtection().SetApplicationName("ConfigCenter");
         services.AddOptions<KeyManagementOptions>().Configure<DataDirectory>((o, data) =>
             o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(data.File("keys")), NullLoggerFactory.Instance));
@@ -51,6 +52,7 @@ internal static class ServerServiceCollectionExtensions
         services.AddConfigCenterAuth();
         services.AddConfigCenterHealth();
         Features.ConfigHub.ConfigHubExtensions.AddConfigHub(services);
+        services.AddConfigCenterUi();
 
         // Order matters: the store is ready before the relay and the watcher start.
         services.AddHostedService<DatabaseInitializer>();

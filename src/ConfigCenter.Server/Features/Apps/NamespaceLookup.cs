@@ -11,10 +11,14 @@ internal static class NamespaceLookup
 {
     public static async Task<NamespaceEntity> RequireAsync(ConfigCenterDbContext db, string app, string env, string ns, CancellationToken ct)
     {
+        // One query on the hot path; only a miss pays for finding out which part is unknown.
+        var found = await db.Namespaces.AsNoTracking()
+            .Where(n => n.AppId == app && n.Name == ns && db.Environments.Any(e => e.Id == env))
+            .FirstOrDefaultAsync(ct);
+        if (found is not null) return found;
         await RequireAppAsync(db, app, ct);
         await RequireEnvironmentAsync(db, env, ct);
-        return await db.Namespaces.AsNoTracking().FirstOrDefaultAsync(n => n.AppId == app && n.Name == ns, ct)
-            ?? throw ConfigCenterException.NotFound($"App '{app}' has no namespace '{ns}'.");
+        throw ConfigCenterException.NotFound($"App '{app}' has no namespace '{ns}'.");
     }
 
     public static async Task RequireAppAsync(ConfigCenterDbContext db, string app, CancellationToken ct)

@@ -17,6 +17,7 @@ namespace ConfigCenter.Server.Features.Delivery;
 internal sealed class OutboxReconciler(
     IDbContextFactory<ConfigCenterDbContext> dbFactory,
     EtcdConnection etcd,
+    Infrastructure.SqliteWriteGate writeGate,
     IOptions<ConfigCenterServerOptions> options,
     TimeProvider time,
     ILogger<OutboxReconciler> logger)
@@ -50,7 +51,7 @@ internal sealed class OutboxReconciler(
         }
         if (queued > 0)
         {
-            await db.SaveChangesAsync(ct);
+            using (await writeGate.EnterAsync(ct)) await db.SaveChangesAsync(ct);
             logger.LogWarning("Reconciliation queued {Count} releases that etcd was missing or held older", queued);
         }
         else

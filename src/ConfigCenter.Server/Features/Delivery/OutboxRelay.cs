@@ -15,6 +15,7 @@ internal sealed class OutboxRelay(
     EtcdReleaseWriter writer,
     OutboxReconciler reconciler,
     OutboxSignal signal,
+    Infrastructure.SqliteWriteGate writeGate,
     DeliveryStatus status,
     TimeProvider time,
     ILogger<OutboxRelay> logger) : BackgroundService
@@ -42,7 +43,7 @@ internal sealed class OutboxRelay(
                 if (!await DeliverBatchAsync(stoppingToken)) await signal.WaitAsync(stoppingToken);
                 backoff = MinBackoff;
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }
@@ -75,7 +76,10 @@ internal sealed class OutboxRelay(
         await writer.WriteAsync(batch, ct);
         var now = time.GetUtcNow();
         var ids = batch.Select(r => r.Id).ToList();
-        await db.Outbox.Where(o => ids.Contains(o.Id)).ExecuteUpdateAsync(s => s.SetProperty(o => o.DeliveredAt, now), ct);
+        using (await writeGate.EnterAsync(ct))
+        {
+            await db.Outbox.Where(o => ids.Contains(o.Id)).ExecuteUpdateAsync(s => s.SetProperty(o => o.DeliveredAt, now), ct);
+        }
         status.Delivered(now);
         logger.LogDebug("Delivered {Count} outbox rows to etcd", batch.Count);
         return true;
@@ -85,6 +89,7 @@ internal sealed class OutboxRelay(
     {
         try
         {
+            using var gate = await writeGate.EnterAsync(ct);
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var first = await db.Outbox.Where(o => o.DeliveredAt == null).OrderBy(o => o.Id).Select(o => o.Id).FirstOrDefaultAsync(ct);
             if (first != 0)

@@ -20,10 +20,12 @@ public sealed class ReleaseCache
 
     public int Count => _current.Count;
 
-    public bool TryUpdate(ReleaseDocument document)
+    /// <param name="document">The release.</param>
+    /// <param name="json">Its UTF-8 JSON when the caller already serialized it.</param>
+    public bool TryUpdate(ReleaseDocument document, byte[]? json = null)
     {
         var key = Key(document.Environment, document.App, document.Namespace);
-        var entry = new CachedRelease(document, JsonSerializer.SerializeToUtf8Bytes(document, ContractsJsonContext.Default.ReleaseDocument));
+        var entry = new CachedRelease(document, json ?? JsonSerializer.SerializeToUtf8Bytes(document, ContractsJsonContext.Default.ReleaseDocument));
         lock (_gate)
         {
             if (_current.TryGetValue(key, out var existing) && existing.Document.Revision >= document.Revision) return false;

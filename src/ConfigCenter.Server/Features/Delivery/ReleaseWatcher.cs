@@ -37,7 +37,7 @@ internal sealed class ReleaseWatcher(
                 next = await WatchAsync(root, next, stoppingToken);
                 backoff = TimeSpan.FromMilliseconds(100);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }

@@ -123,7 +123,33 @@ public sealed class DraftService(
     private async Task<long> EditAsync(string app, string env, string ns, NamespaceFormat? requiredFormat, long? ifMatch, string user,
         CancellationToken ct, Action<ConfigCenterDbContext, DraftEntity> edit, string? validateContent = null)
     {
-        using var _ = await writeGate.EnterAsync(ct);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await EditOnceAsync(app, env, ns, requiredFormat, ifMatch, user, ct, edit, validateContent);
+            }
+            catch (Exception e) when (WriteRaces.IsRace(e) && ifMatch is null && attempt < WriteRaces.MaxAttempts)
+            {
+                // Someone else saved this draft first; without If-Match the edit applies on top of theirs.
+                await WriteRaces.BackoffAsync(attempt);
+            }
+            catch (Exception e) when (WriteRaces.IsRace(e))
+            {
+                throw ConfigCenterException.StaleVersion(await CurrentVersionAsync(app, env, ns, ct));
+            }
+        }
+    }
+
+    private async Task<long> CurrentVersionAsync(string app, string env, string ns, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Drafts.Where(d => d.AppId == app && d.EnvironmentId == env && d.Namespace == ns).Select(d => d.Version).FirstOrDefaultAsync(ct);
+    }
+
+    private async Task<long> EditOnceAsync(string app, string env, string ns, NamespaceFormat? requiredFormat, long? ifMatch, string user,
+        CancellationToken ct, Action<ConfigCenterDbContext, DraftEntity> edit, string? validateContent)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var entity = await NamespaceLookup.RequireAsync(db, app, env, ns, ct);
         var format = NamespaceLookup.FormatOf(entity);
@@ -148,15 +174,7 @@ public sealed class DraftService(
         draft.Version++;
         draft.UpdatedAt = time.GetUtcNow();
         draft.UpdatedBy = user;
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // Another process edited the same draft between our read and write.
-            throw ConfigCenterException.StaleVersion(draft.Version);
-        }
+        using (await writeGate.EnterAsync(ct)) await db.SaveChangesAsync(ct);
         notifier.Changed(app, env, ns, draft.Version, user);
         return draft.Version;
     }

@@ -28,9 +28,14 @@ public sealed class ReleaseService(
     TimeProvider time,
     ILogger<ReleaseService> logger)
 {
-    public async Task<ReleaseSummary> PublishAsync(string app, string env, string ns, string? message, string user, CancellationToken ct)
+    public Task<ReleaseSummary> PublishAsync(string app, string env, string ns, string? message, string user, CancellationToken ct) =>
+        WriteRaces.RetryAsync(() => PublishOnceAsync(app, env, ns, message, user, ct));
+
+    public Task<ReleaseSummary> RollbackAsync(string app, string env, string ns, long revision, string? message, string user, CancellationToken ct) =>
+        WriteRaces.RetryAsync(() => RollbackOnceAsync(app, env, ns, revision, message, user, ct));
+
+    private async Task<ReleaseSummary> PublishOnceAsync(string app, string env, string ns, string? message, string user, CancellationToken ct)
     {
-        using var _ = await writeGate.EnterAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var entity = await NamespaceLookup.RequireAsync(db, app, env, ns, ct);
         var format = NamespaceLookup.FormatOf(entity);
@@ -59,9 +64,8 @@ public sealed class ReleaseService(
         return await CommitAsync(db, entity, env, items, content, comments, message, user, current, null, ct);
     }
 
-    public async Task<ReleaseSummary> RollbackAsync(string app, string env, string ns, long revision, string? message, string user, CancellationToken ct)
+    private async Task<ReleaseSummary> RollbackOnceAsync(string app, string env, string ns, long revision, string? message, string user, CancellationToken ct)
     {
-        using var _ = await writeGate.EnterAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var entity = await NamespaceLookup.RequireAsync(db, app, env, ns, ct);
         var target = await ReleaseQueries.Of(db, app, env, ns).AsNoTracking().FirstOrDefaultAsync(r => r.Revision == revision, ct)
@@ -138,21 +142,22 @@ public sealed class ReleaseService(
         };
         db.Releases.Add(release);
         var document = ReleaseMapper.ToDocument(release);
+        var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(document, ContractsJsonContext.Default.ReleaseDocument);
         if (!options.Value.Standalone)
         {
             db.Outbox.Add(new OutboxEntity
             {
                 EtcdKey = EtcdKeys.Config(options.Value.Etcd.Prefix, env, ns.AppId, ns.Name),
                 Revision = release.Revision,
-                Document = System.Text.Json.JsonSerializer.Serialize(document, ContractsJsonContext.Default.ReleaseDocument),
+                Document = System.Text.Encoding.UTF8.GetString(json),
                 CreatedAt = release.PublishedAt,
             });
         }
         AuditLog.Record(db, release.PublishedAt, user, rolledBackFrom is null ? "release.publish" : "release.rollback",
             $"{ns.AppId}/{env}/{ns.Name}", rolledBackFrom is null ? $"r{release.Revision}" : $"r{release.Revision} = r{rolledBackFrom}");
-        await db.SaveChangesAsync(ct);
+        using (await writeGate.EnterAsync(ct)) await db.SaveChangesAsync(ct);
         logger.LogInformation("Published {App}/{Env}/{Namespace} r{Revision} by {User}", ns.AppId, env, ns.Name, release.Revision, user);
-        cache.TryUpdate(document);
+        cache.TryUpdate(document, json);
         outbox.Notify();
         return ToSummary(release);
     }

@@ -1,0 +1,54 @@
+using ConfigCenter.Contracts;
+using ConfigCenter.Server.Components;
+using ConfigCenter.Server.Features.Delivery;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace ConfigCenter.Server.Features.Instances.Pages;
+
+/// <summary>Which client instance runs which revision of a namespace, live.</summary>
+public sealed partial class InstancesPage : UiPageBase, IDisposable
+{
+    private IReadOnlyList<InstanceView> _instances = [];
+    private long? _live;
+
+    [Parameter] public string App { get; set; } = "";
+    [Parameter] public string Env { get; set; } = "";
+    [Parameter] public string Ns { get; set; } = "";
+
+    [Inject] private InstanceTracker Tracker { get; set; } = default!;
+    [Inject] private ReleaseCache Cache { get; set; } = default!;
+
+    private List<BreadcrumbItem> Crumbs => [new("Dashboard", "/"), new("Apps", "/apps"), new(App, $"/apps/{App}"),
+        new($"{Ns} ({Env})", $"/apps/{App}/{Env}/{Ns}"), new("Instances", null, disabled: true)];
+
+    protected override void OnInitialized()
+    {
+        Tracker.Changed += OnInstancesChanged;
+        Cache.Published += OnPublished;
+    }
+
+    protected override void OnParametersSet() => Load();
+
+    private void Load()
+    {
+        _instances = Tracker.List(App, Env);
+        _live = Cache.Get(Env, App, Ns)?.Document.Revision;
+    }
+
+    private void OnInstancesChanged(string app, string env)
+    {
+        if (app == App && env == Env) _ = InvokeAsync(() => { Load(); StateHasChanged(); });
+    }
+
+    private void OnPublished(ReleaseDocument document)
+    {
+        if (document.App == App && document.Environment == Env) _ = InvokeAsync(() => { Load(); StateHasChanged(); });
+    }
+
+    public void Dispose()
+    {
+        Tracker.Changed -= OnInstancesChanged;
+        Cache.Published -= OnPublished;
+    }
+}

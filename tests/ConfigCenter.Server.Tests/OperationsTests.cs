@@ -1,0 +1,59 @@
+using System.Net;
+using System.Text.Json;
+using ConfigCenter.Testing;
+
+namespace ConfigCenter.Server.Tests;
+
+/// <summary>Health, status and API description endpoints an operator relies on.</summary>
+public sealed class OperationsTests
+{
+    [Fact]
+    public async Task Standalone_IsLiveAndReady_AndSaysItsMode()
+    {
+        await using var host = await ConfigCenterServerHost.StartAsync();
+        using var client = host.CreateHttpClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+        var status = JsonDocument.Parse(await client.GetStringAsync("/api/v1/status")).RootElement;
+        Assert.Equal("standalone", status.GetProperty("mode").GetString());
+        Assert.Equal(JsonValueKind.Null, status.GetProperty("etcd").ValueKind);
+    }
+
+    [Fact]
+    public async Task EtcdDown_MakesReadinessFail_WhileLivenessStaysUp()
+    {
+        await using var cluster = await EtcdCluster.StartAsync(1);
+        await using var host = await ConfigCenterServerHost.StartAsync(cluster.Endpoints);
+        using var client = host.CreateHttpClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+        var status = JsonDocument.Parse(await client.GetStringAsync("/api/v1/status")).RootElement;
+        Assert.Equal("etcd", status.GetProperty("mode").GetString());
+        Assert.True(status.GetProperty("etcd").GetProperty("reachable").GetBoolean());
+        Assert.Single(status.GetProperty("etcd").GetProperty("members").EnumerateArray());
+
+        await cluster.StopMemberAsync(0);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_DescribesTheRestPaths()
+    {
+        await using var host = await ConfigCenterServerHost.StartAsync();
+        using var client = host.CreateHttpClient();
+        var paths = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("paths");
+        foreach (var path in new[]
+        {
+            "/api/v1/apps", "/api/v1/apps/{app}", "/api/v1/environments", "/api/v1/apps/{app}/namespaces",
+            "/api/v1/apps/{app}/envs/{env}/namespaces/{ns}", "/api/v1/apps/{app}/envs/{env}/namespaces/{ns}/items/{key}",
+            "/api/v1/apps/{app}/envs/{env}/namespaces/{ns}/content", "/api/v1/apps/{app}/envs/{env}/namespaces/{ns}/releases",
+            "/api/v1/apps/{app}/envs/{env}/namespaces/{ns}/releases/{revision}/rollback", "/api/v1/apps/{app}/envs/{env}/keys",
+            "/api/v1/config/{env}/{app}/{ns}", "/api/v1/auth/token", "/api/v1/status",
+        })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), $"OpenAPI describes {path}");
+        }
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api-reference")).StatusCode);
+    }
+}
