@@ -37,7 +37,6 @@ internal sealed class PublishToReloadBenchmark : IBenchmark
     public async Task RunAsync(BenchmarkReport report, CancellationToken ct)
     {
         ThreadPool.SetMinThreads(64, 64);
-        UseServerContentRoot();
         await using var etcd = await EtcdCluster.StartAsync(1, ct);
         await using var server = await ConfigCenterServerHost.StartAsync(etcd.Endpoints, settings: new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" });
         using var admin = await server.CreateAdminClientAsync();
@@ -262,25 +261,6 @@ internal sealed class PublishToReloadBenchmark : IBenchmark
     private static Task WaitInEtcdAsync(EtcdCluster etcd, string prefix, string app, long revision, CancellationToken ct) =>
         WaitFor.ConditionAsync(async () => (await etcd.GetAsync(EtcdKeys.Config(prefix, Env, app, Ns), ct))?.Contains($"\"revision\":{revision},", StringComparison.Ordinal) == true,
             TimeSpan.FromSeconds(30), $"etcd holds {app} r{revision}", ct);
-
-    /// <summary>
-    /// WebApplicationFactory finds the server's content root through a manifest that only test projects get;
-    /// outside them it honours this variable, so point it at src/ConfigCenter.Server.
-    /// </summary>
-    private static void UseServerContentRoot()
-    {
-        const string variable = "ASPNETCORE_TEST_CONTENTROOT_CONFIGCENTER_SERVER";
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable))) return;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var server = Path.Combine(dir.FullName, "src", "ConfigCenter.Server");
-            if (File.Exists(Path.Combine(dir.FullName, "ConfigCenter.sln")) && Directory.Exists(server))
-            {
-                Environment.SetEnvironmentVariable(variable, server);
-                return;
-            }
-        }
-    }
 
     private sealed class BenchSettings
     {

@@ -90,8 +90,8 @@ internal sealed class ReleaseWatcher(
                 if (e.Type == Mvccpb.Event.Types.EventType.Put) Apply(e.Kv);
                 next = e.Kv.ModRevision + 1;
             }
-            // A progress notification promises every event up to its header revision was sent.
-            if (!response.Created && response.Events.Count == 0 && response.Header.Revision + 1 > next) next = response.Header.Revision + 1;
+            // Progress notifications do not move the resume point: etcd before 3.4.24 can send one ahead of
+            // events still pending for the watch, and resuming past them would skip releases.
         }
         return next;
     }
