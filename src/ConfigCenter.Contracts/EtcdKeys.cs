@@ -32,6 +32,21 @@ public static class EtcdKeys
     /// <summary><c>{prefix}/registry/{env}/{service}/{instanceId}</c>: one instance.</summary>
     public static string Instance(string prefix, string env, string service, string instanceId) => $"{NormalizePrefix(prefix)}/registry/{env}/{service}/{instanceId}";
 
+    /// <summary>The etcd range end (UTF-8 bytes) that selects every key starting with <paramref name="prefix"/>.</summary>
+    public static byte[] PrefixRangeEnd(string prefix)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(prefix);
+        for (var i = bytes.Length - 1; i >= 0; i--)
+        {
+            if (bytes[i] < 0xff)
+            {
+                bytes[i]++;
+                return bytes[..(i + 1)];
+            }
+        }
+        return [0];
+    }
+
     /// <summary>Splits a config key back into (env, app, namespace); false when it is not one.</summary>
     public static bool TryParseConfig(string prefix, string key, out string env, out string app, out string ns)
     {

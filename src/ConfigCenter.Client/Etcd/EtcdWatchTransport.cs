@@ -103,19 +103,7 @@ internal sealed class EtcdWatchTransport : IDisposable
         if (documents.Count > 0) _applier.Offer(documents, Name);
     }
 
-    internal static ByteString PrefixEnd(string prefix)
-    {
-        var bytes = System.Text.Encoding.UTF8.GetBytes(prefix);
-        for (var i = bytes.Length - 1; i >= 0; i--)
-        {
-            if (bytes[i] < 0xff)
-            {
-                bytes[i]++;
-                return ByteString.CopyFrom(bytes, 0, i + 1);
-            }
-        }
-        return ByteString.CopyFrom(0);
-    }
+    internal static ByteString PrefixEnd(string prefix) => ByteString.CopyFrom(EtcdKeys.PrefixRangeEnd(prefix));
 
     public void Dispose() => _channels.Dispose();
 }
