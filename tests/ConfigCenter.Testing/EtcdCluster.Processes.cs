@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace ConfigCenter.Testing;
+
+/// <summary>Process control: kill, signal, locate the binary, clean up at exit.</summary>
+public sealed partial class EtcdCluster
+{
+    private static async Task KillAsync(EtcdMember member)
+    {
+        var process = member.Process;
+        if (process is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true); // SIGKILL also ends a SIGSTOPped process
+            }
+
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
+        {
+            // already gone, or not reaped in time; nothing more we can do
+        }
+        finally
+        {
+            process.Dispose();
+            member.Process = null;
+            member.IsPaused = false;
+        }
+    }
+
+    private static async Task SignalAsync(EtcdMember member, string signal)
+    {
+        var pid = member.ProcessId ?? throw new InvalidOperationException($"etcd member {member.Name} is not running.");
+
+        // The shell's kill builtin: /usr/bin/kill (procps) is not on a minimal Debian.
+        var psi = new ProcessStartInfo("/bin/sh")
+        {
+            UseShellExecute = false,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add($"kill -{signal} {pid.ToString(CultureInfo.InvariantCulture)}");
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start /bin/sh.");
+        var stderr = await process.StandardError.ReadToEndAsync().ConfigureAwait(false);
+        await process.WaitForExitAsync().ConfigureAwait(false);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {pid} failed ({process.ExitCode}): {stderr}");
+        }
+    }
+
+    private static string LocateEtcd()
+    {
+        var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
+        foreach (var dir in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, "etcd");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        if (File.Exists("/usr/bin/etcd"))
+        {
+            return "/usr/bin/etcd";
+        }
+
+        throw new InvalidOperationException(
+            "The etcd binary was not found on PATH nor at /usr/bin/etcd. Install it (Debian/Ubuntu: " +
+            "`sudo apt-get install -y etcd-server etcd-client`, or run `./build.sh test`, which installs it).");
+    }
+
+    private static void HookProcessExit()
+    {
+        if (Interlocked.Exchange(ref processExitHooked, 1) == 0)
+        {
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAllNow();
+        }
+    }
+
+    private static void KillAllNow()
+    {
+        foreach (var cluster in Live.Keys)
+        {
+            foreach (var member in cluster.members)
+            {
+                try
+                {
+                    member.Process?.Kill(entireProcessTree: true);
+                    member.Process?.WaitForExit(2000);
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+                {
+                    // already gone
+                }
+            }
+
+            DeleteDirectory(cluster.RootDir);
+        }
+    }
+
+    private static void DeleteDirectory(string path)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            try
+            {
+                if (Directory.Exists(path))
+                {
+                    Directory.Delete(path, recursive: true);
+                }
+
+                return;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Thread.Sleep(50); // a just-killed process may still hold files for a moment
+            }
+        }
+    }
+}
