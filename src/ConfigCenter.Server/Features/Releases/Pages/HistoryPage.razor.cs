@@ -67,7 +67,12 @@ public sealed partial class HistoryPage : UiPageBase, IDisposable
         {
             var wasLatest = _to == Current?.Revision;
             await LoadAsync();
-            if (wasLatest) _to = Current?.Revision ?? 0;
+            if (wasLatest && _to != (Current?.Revision ?? 0))
+            {
+                _to = Current?.Revision ?? 0;
+                // A comparison on screen follows the selectors, so it never shows an older pair than they name.
+                if (_diff is not null) await CompareAsync();
+            }
             StateHasChanged();
         });
     }
