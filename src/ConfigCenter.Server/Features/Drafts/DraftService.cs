@@ -23,8 +23,7 @@ public sealed class DraftService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var entity = await NamespaceLookup.RequireAsync(db, app, env, ns, ct);
-        var draft = await db.Drafts.AsNoTracking().Include(d => d.Items)
-            .FirstOrDefaultAsync(d => d.AppId == app && d.EnvironmentId == env && d.Namespace == ns, ct);
+        var draft = await DraftSnapshot.FindAsync(db, app, env, ns, ct);
         var current = await ReleaseQueries.Of(db, app, env, ns).OrderByDescending(r => r.Revision).FirstOrDefaultAsync(ct);
         var items = (draft?.Items ?? []).OrderBy(i => i.Key, StringComparer.OrdinalIgnoreCase)
             .Select(i => new DraftItem(i.Key, i.Value, i.Comment)).ToList();

@@ -1,5 +1,6 @@
 using ConfigCenter.Core;
 using ConfigCenter.Server.Features.Apps;
+using ConfigCenter.Server.Features.Drafts;
 using ConfigCenter.Server.Infrastructure;
 using ConfigCenter.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -41,20 +42,11 @@ public sealed class ReleaseReader(IDbContextFactory<ConfigCenterDbContext> dbFac
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var entity = await NamespaceLookup.RequireAsync(db, app, env, ns, ct);
         var format = NamespaceLookup.FormatOf(entity);
-        var draft = await db.Drafts.AsNoTracking().Include(d => d.Items)
-            .FirstOrDefaultAsync(d => d.AppId == app && d.EnvironmentId == env && d.Namespace == ns, ct);
+        var draft = await DraftSnapshot.FindAsync(db, app, env, ns, ct);
         var current = await ReleaseQueries.Of(db, app, env, ns).AsNoTracking().OrderByDescending(r => r.Revision).FirstOrDefaultAsync(ct);
-        IReadOnlyDictionary<string, string?> draftItems;
-        if (format == NamespaceFormat.Properties)
-        {
-            draftItems = (draft?.Items ?? []).ToDictionary(i => i.Key, i => i.Value, StringComparer.Ordinal);
-        }
-        else
-        {
-            var flattened = DocumentFlattener.Flatten(format, draft?.Content ?? "");
-            if (flattened.Error is { } error) return (new ItemsDiff([], [], []), error);
-            draftItems = flattened.Items!;
-        }
+        var flattened = DraftSnapshot.Items(format, draft);
+        if (flattened.Error is { } error) return (new ItemsDiff([], [], []), error);
+        var draftItems = flattened.Items!;
         var live = current is null ? new Dictionary<string, string?>() : ReleaseMapper.ItemsOf(current);
         return (ItemsDiffer.Compare(live, draftItems), null);
     }

@@ -39,8 +39,7 @@ public sealed class ReleaseService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var entity = await NamespaceLookup.RequireAsync(db, app, env, ns, ct);
         var format = NamespaceLookup.FormatOf(entity);
-        var draft = await db.Drafts.AsNoTracking().Include(d => d.Items)
-            .FirstOrDefaultAsync(d => d.AppId == app && d.EnvironmentId == env && d.Namespace == ns, ct);
+        var draft = await DraftSnapshot.FindAsync(db, app, env, ns, ct);
         var current = await ReleaseQueries.Of(db, app, env, ns).OrderByDescending(r => r.Revision).FirstOrDefaultAsync(ct);
         var draftItems = (draft?.Items ?? []).Select(i => new DraftItem(i.Key, i.Value, i.Comment)).ToList();
         var content = draft?.Content ?? "";
@@ -50,16 +49,8 @@ public sealed class ReleaseService(
                 ? $"Nothing to publish: the draft of {app}/{env}/{ns} is empty."
                 : $"Nothing to publish: the draft of {app}/{env}/{ns} equals release r{current.Revision}.");
         }
-        IReadOnlyDictionary<string, string?> items;
-        if (format == NamespaceFormat.Properties)
-        {
-            items = draftItems.ToDictionary(i => i.Key, i => i.Value, StringComparer.Ordinal);
-        }
-        else
-        {
-            var flattened = DocumentFlattener.Flatten(format, content);
-            items = flattened.Items ?? throw ConfigCenterException.Invalid(flattened.Error!);
-        }
+        var flattened = DraftSnapshot.Items(format, draft);
+        var items = flattened.Items ?? throw ConfigCenterException.Invalid(flattened.Error!);
         var comments = draftItems.Where(i => i.Comment.Length > 0).ToDictionary(i => i.Key, i => (string?)i.Comment, StringComparer.Ordinal);
         return await CommitAsync(db, entity, env, items, content, comments, message, user, current, null, ct);
     }
