@@ -14,7 +14,9 @@ internal sealed class EtcdWatchProbe : IAsyncDisposable
     private readonly GrpcChannel _channel;
     private readonly AsyncDuplexStreamingCall<WatchRequest, WatchResponse> _call;
     private readonly Task _reader;
-    private readonly ConcurrentDictionary<(string Key, long Revision), long> _arrivals = new();
+    // Per key, the revisions it held in arrival order (they only grow: the relay never writes an older one).
+    private readonly ConcurrentDictionary<string, List<(long Revision, long Timestamp)>> _arrivals = new(StringComparer.Ordinal);
+    private int _arrivalCount;
     private readonly ConcurrentDictionary<string, long> _lastPut = new();
     private readonly CancellationTokenSource _cts = new();
 
@@ -48,17 +50,31 @@ internal sealed class EtcdWatchProbe : IAsyncDisposable
     /// </summary>
     public bool TryGetArrival(string key, long revision, out long timestamp)
     {
-        timestamp = _arrivals.Where(a => a.Key.Key == key && a.Key.Revision >= revision).Select(a => a.Value).DefaultIfEmpty(long.MaxValue).Min();
-        return timestamp != long.MaxValue;
+        timestamp = 0;
+        if (!_arrivals.TryGetValue(key, out var list)) return false;
+        lock (list)
+        {
+            foreach (var (held, at) in list)
+            {
+                if (held < revision) continue;
+                timestamp = at;
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>True when <paramref name="key"/> holds at least <paramref name="revision"/>.</summary>
-    public bool Reached(string key, long revision) => _arrivals.Keys.Any(a => a.Key == key && a.Revision >= revision);
+    public bool Reached(string key, long revision)
+    {
+        if (!_arrivals.TryGetValue(key, out var list)) return false;
+        lock (list) return list.Count > 0 && list[^1].Revision >= revision;
+    }
 
     /// <summary>Stopwatch timestamp of the last put of a raw (non-document) key.</summary>
     public bool TryGetLastPut(string key, out long timestamp) => _lastPut.TryGetValue(key, out timestamp);
 
-    public int ArrivalCount => _arrivals.Count;
+    public int ArrivalCount => Volatile.Read(ref _arrivalCount);
 
     private async Task ReadAsync()
     {
@@ -71,7 +87,12 @@ internal sealed class EtcdWatchProbe : IAsyncDisposable
                 {
                     var key = e.Kv.Key.ToStringUtf8();
                     _lastPut[key] = now;
-                    if (e.Kv.Value.Length > 0 && e.Kv.Value.Span[0] == (byte)'{' && TryRevision(e.Kv.Value, out var revision)) _arrivals[(key, revision)] = now;
+                    if (e.Kv.Value.Length > 0 && e.Kv.Value.Span[0] == (byte)'{' && TryRevision(e.Kv.Value, out var revision))
+                    {
+                        var list = _arrivals.GetOrAdd(key, _ => []);
+                        lock (list) list.Add((revision, now));
+                        Interlocked.Increment(ref _arrivalCount);
+                    }
                 }
             }
         }

@@ -152,7 +152,7 @@ public sealed class AppService(
                 var draft = drafts.FirstOrDefault(d => d.Namespace == ns.Name && d.EnvironmentId == env);
                 var items = (draft?.Items ?? []).Select(i => new DraftItem(i.Key, i.Value, i.Comment)).ToList();
                 result.Add(new NamespaceStatus(ns.Name, ns.Format, env, release?.Revision,
-                    DraftService.HasChanges(ns, items, draft?.Content ?? "", release)));
+                    DraftService.HasChanges(ns, items, draft?.Content ?? "", release is null ? null : ReleaseHead.Of(release))));
             }
         }
         return result;

@@ -21,7 +21,7 @@ internal sealed class OutboxRelay(
     ILogger<OutboxRelay> logger) : BackgroundService
 {
     // etcd allows 128 operations per transaction by default and 1.5 MiB per request.
-    private const int BatchRows = 64;
+    private const int BatchRows = 128;
     private const int BatchBytes = 1024 * 1024;
     private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
@@ -62,7 +62,7 @@ internal sealed class OutboxRelay(
     /// <summary>Delivers one batch; false when nothing was pending.</summary>
     private async Task<bool> DeliverBatchAsync(CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateOpenedAsync(ct);
         var pending = await db.Outbox.Where(o => o.DeliveredAt == null).OrderBy(o => o.Id).Take(BatchRows).ToListAsync(ct);
         if (pending.Count == 0) return false;
         var batch = new List<Storage.Entities.OutboxEntity>();
@@ -90,7 +90,7 @@ internal sealed class OutboxRelay(
         try
         {
             using var gate = await writeGate.EnterAsync(ct);
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            await using var db = await dbFactory.CreateOpenedAsync(ct);
             var first = await db.Outbox.Where(o => o.DeliveredAt == null).OrderBy(o => o.Id).Select(o => o.Id).FirstOrDefaultAsync(ct);
             if (first != 0)
             {

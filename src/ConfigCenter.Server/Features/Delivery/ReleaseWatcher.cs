@@ -99,6 +99,13 @@ internal sealed class ReleaseWatcher(
     private void Apply(Mvccpb.KeyValue kv)
     {
         var key = kv.Key.ToStringUtf8();
+        // This replica's own publishes are already in the cache: skip them without parsing the items.
+        if (IsKnown(key, kv.Value.Span)) return;
         if (ReleaseDocuments.TryParse(kv.Value.Span, logger, key) is { } document) cache.TryUpdate(document);
     }
+
+    private bool IsKnown(string key, ReadOnlySpan<byte> value) =>
+        EtcdKeys.TryParseConfig(options.Value.Etcd.Prefix, key, out var env, out var app, out var ns)
+        && cache.Get(env, app, ns) is { } cached
+        && cached.Document.Revision >= ReleaseDocuments.RevisionOf(value);
 }

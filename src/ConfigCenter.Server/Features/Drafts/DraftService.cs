@@ -21,10 +21,10 @@ public sealed class DraftService(
 {
     public async Task<DraftView> GetAsync(string app, string env, string ns, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateOpenedAsync(ct);
         var entity = await NamespaceLookup.RequireAsync(db, app, env, ns, ct);
         var draft = await DraftSnapshot.FindAsync(db, app, env, ns, ct);
-        var current = await ReleaseQueries.Of(db, app, env, ns).OrderByDescending(r => r.Revision).FirstOrDefaultAsync(ct);
+        var current = await ReleaseQueries.HeadAsync(db, app, env, ns, ct);
         var items = (draft?.Items ?? []).OrderBy(i => i.Key, StringComparer.OrdinalIgnoreCase)
             .Select(i => new DraftItem(i.Key, i.Value, i.Comment)).ToList();
         var content = draft?.Content ?? "";
@@ -142,14 +142,14 @@ public sealed class DraftService(
 
     private async Task<long> CurrentVersionAsync(string app, string env, string ns, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateOpenedAsync(ct);
         return await db.Drafts.Where(d => d.AppId == app && d.EnvironmentId == env && d.Namespace == ns).Select(d => d.Version).FirstOrDefaultAsync(ct);
     }
 
     private async Task<long> EditOnceAsync(string app, string env, string ns, NamespaceFormat? requiredFormat, long? ifMatch, string user,
         CancellationToken ct, Action<ConfigCenterDbContext, DraftEntity> edit, string? validateContent)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateOpenedAsync(ct);
         var entity = await NamespaceLookup.RequireAsync(db, app, env, ns, ct);
         var format = NamespaceLookup.FormatOf(entity);
         if (requiredFormat is { } required && format != required)
@@ -178,7 +178,7 @@ public sealed class DraftService(
         return draft.Version;
     }
 
-    internal static bool HasChanges(NamespaceEntity ns, IReadOnlyList<DraftItem> items, string content, ReleaseEntity? current)
+    internal static bool HasChanges(NamespaceEntity ns, IReadOnlyList<DraftItem> items, string content, ReleaseHead? current)
     {
         var format = NamespaceLookup.FormatOf(ns);
         if (current is null) return format == NamespaceFormat.Properties ? items.Count > 0 : content.Length > 0;

@@ -1,5 +1,6 @@
 using ConfigCenter.Storage;
 using ConfigCenter.Storage.Entities;
+using Microsoft.EntityFrameworkCore;
 
 namespace ConfigCenter.Server.Features.Releases;
 
@@ -12,6 +13,21 @@ internal static class ReleaseQueries
             .Where(x => x.AppId == r.AppId && x.EnvironmentId == r.EnvironmentId && x.Namespace == r.Namespace)
             .Max(x => x.Revision));
 
+    /// <summary>
+    /// What publish and the draft view need of the newest release: its revision, checksum and (for json/yaml)
+    /// content — not the items, which can be a mebibyte.
+    /// </summary>
+    public static Task<ReleaseHead?> HeadAsync(ConfigCenterDbContext db, string app, string env, string ns, CancellationToken ct) =>
+        Of(db, app, env, ns).OrderByDescending(r => r.Revision)
+            .Select(r => new ReleaseHead(r.Revision, r.Checksum, r.Content))
+            .FirstOrDefaultAsync(ct);
+
     public static IQueryable<ReleaseEntity> Of(ConfigCenterDbContext db, string app, string env, string ns) =>
         db.Releases.Where(r => r.AppId == app && r.EnvironmentId == env && r.Namespace == ns);
+}
+
+/// <summary>The newest release of a namespace, without its items.</summary>
+internal sealed record ReleaseHead(long Revision, string Checksum, string Content)
+{
+    public static ReleaseHead Of(ReleaseEntity r) => new(r.Revision, r.Checksum, r.Content);
 }

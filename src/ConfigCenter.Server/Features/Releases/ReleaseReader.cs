@@ -12,7 +12,7 @@ public sealed class ReleaseReader(IDbContextFactory<ConfigCenterDbContext> dbFac
 {
     public async Task<IReadOnlyList<ReleaseSummary>> ListAsync(string app, string env, string ns, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateOpenedAsync(ct);
         await NamespaceLookup.RequireAsync(db, app, env, ns, ct);
         var releases = await ReleaseQueries.Of(db, app, env, ns).AsNoTracking().OrderByDescending(r => r.Revision).ToListAsync(ct);
         return [.. releases.Select(ReleaseService.ToSummary)];
@@ -20,7 +20,7 @@ public sealed class ReleaseReader(IDbContextFactory<ConfigCenterDbContext> dbFac
 
     public async Task<ReleaseDetail> GetAsync(string app, string env, string ns, long revision, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateOpenedAsync(ct);
         await NamespaceLookup.RequireAsync(db, app, env, ns, ct);
         var r = await ReleaseQueries.Of(db, app, env, ns).AsNoTracking().FirstOrDefaultAsync(x => x.Revision == revision, ct)
             ?? throw ConfigCenterException.NotFound($"{app}/{env}/{ns} has no release r{revision}.");
@@ -39,7 +39,7 @@ public sealed class ReleaseReader(IDbContextFactory<ConfigCenterDbContext> dbFac
     /// <summary>The flat items the current draft would publish, diffed against the live release.</summary>
     public async Task<(ItemsDiff Diff, ValidationError? Error)> PreviewAsync(string app, string env, string ns, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateOpenedAsync(ct);
         var entity = await NamespaceLookup.RequireAsync(db, app, env, ns, ct);
         var format = NamespaceLookup.FormatOf(entity);
         var draft = await DraftSnapshot.FindAsync(db, app, env, ns, ct);
@@ -53,7 +53,7 @@ public sealed class ReleaseReader(IDbContextFactory<ConfigCenterDbContext> dbFac
 
     public async Task<IReadOnlyList<RecentRelease>> RecentAsync(int count, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateOpenedAsync(ct);
         return await db.Releases.AsNoTracking().OrderByDescending(r => r.PublishedAt).ThenByDescending(r => r.Id).Take(count)
             .Select(r => new RecentRelease(r.AppId, r.EnvironmentId, r.Namespace, r.Revision, r.Message, r.PublishedBy, r.PublishedAt))
             .ToListAsync(ct);

@@ -36,11 +36,11 @@ public sealed class ReleaseService(
 
     private async Task<ReleaseSummary> PublishOnceAsync(string app, string env, string ns, string? message, string user, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateOpenedAsync(ct);
         var entity = await NamespaceLookup.RequireAsync(db, app, env, ns, ct);
         var format = NamespaceLookup.FormatOf(entity);
         var draft = await DraftSnapshot.FindAsync(db, app, env, ns, ct);
-        var current = await ReleaseQueries.Of(db, app, env, ns).OrderByDescending(r => r.Revision).FirstOrDefaultAsync(ct);
+        var current = await ReleaseQueries.HeadAsync(db, app, env, ns, ct);
         var draftItems = (draft?.Items ?? []).Select(i => new DraftItem(i.Key, i.Value, i.Comment)).ToList();
         var content = draft?.Content ?? "";
         if (!DraftService.HasChanges(entity, draftItems, content, current))
@@ -57,11 +57,12 @@ public sealed class ReleaseService(
 
     private async Task<ReleaseSummary> RollbackOnceAsync(string app, string env, string ns, long revision, string? message, string user, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await dbFactory.CreateOpenedAsync(ct);
         var entity = await NamespaceLookup.RequireAsync(db, app, env, ns, ct);
         var target = await ReleaseQueries.Of(db, app, env, ns).AsNoTracking().FirstOrDefaultAsync(r => r.Revision == revision, ct)
             ?? throw ConfigCenterException.NotFound($"{app}/{env}/{ns} has no release r{revision} to roll back to.");
-        var current = await ReleaseQueries.Of(db, app, env, ns).OrderByDescending(r => r.Revision).FirstAsync(ct);
+        var current = await ReleaseQueries.HeadAsync(db, app, env, ns, ct)
+            ?? throw new InvalidOperationException($"{app}/{env}/{ns} has r{revision} but no newest release.");
         if (current.Checksum == target.Checksum && current.Content == target.Content)
             throw ConfigCenterException.Conflict($"Nothing to roll back: the current release r{current.Revision} already equals r{revision}.");
         var items = ReleaseMapper.ItemsOf(target);
@@ -106,7 +107,7 @@ public sealed class ReleaseService(
     }
 
     private async Task<ReleaseSummary> CommitAsync(ConfigCenterDbContext db, NamespaceEntity ns, string env, IReadOnlyDictionary<string, string?> items,
-        string content, IReadOnlyDictionary<string, string?> comments, string? message, string user, ReleaseEntity? current, long? rolledBackFrom,
+        string content, IReadOnlyDictionary<string, string?> comments, string? message, string user, ReleaseHead? current, long? rolledBackFrom,
         CancellationToken ct)
     {
         var itemsJson = ReleaseMapper.ItemsJson(items);
