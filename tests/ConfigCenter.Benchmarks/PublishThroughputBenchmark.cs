@@ -12,8 +12,8 @@ namespace ConfigCenter.Benchmarks;
 /// etcd watch), with 32 concurrent publishers. Two workloads after a warm-up (the server's code is
 /// compiled and tiered before anything is timed):
 /// <list type="bullet">
-/// <item>publish: 1,600 namespaces each hold an unpublished edit; the publishers publish them all. This is
-/// the figure: publish API call → etcd confirmation, sustained over 1,600 releases.</item>
+/// <item>publish: 3,200 namespaces each hold an unpublished edit; the publishers publish them all. This is
+/// the figure: publish API call → etcd confirmation, sustained over 3,200 releases.</item>
 /// <item>edit + publish: each publisher loops "change a key, publish" on its own namespace, so the edit
 /// requests share the machine with the publishes.</item>
 /// </list>
@@ -23,8 +23,8 @@ namespace ConfigCenter.Benchmarks;
 internal sealed class PublishThroughputBenchmark : IBenchmark
 {
     private const int Publishers = 32;
-    private const int WarmupRounds = 25;
-    private static readonly int Rounds = int.TryParse(Environment.GetEnvironmentVariable("CONFIGCENTER_BENCH_ROUNDS"), out var rounds) ? rounds : 50;
+    private const int WarmupRounds = 60;
+    private static readonly int Rounds = int.TryParse(Environment.GetEnvironmentVariable("CONFIGCENTER_BENCH_ROUNDS"), out var rounds) ? rounds : 100;
 
     public string Name => "publish";
 
@@ -77,6 +77,7 @@ internal sealed class PublishThroughputBenchmark : IBenchmark
         });
         await WaitFor.ConditionAsync(() => targets.All(ns => probe.Reached(Key(ns), 1)), TimeSpan.FromSeconds(60), "every first release reached etcd");
         var publishStarts = new long[targets.Length];
+        Console.WriteLine($"PHASE publish: {targets.Length} releases");
         var measured = await MeasureAsync(() => Task.WhenAll(Enumerable.Range(0, Publishers).Select(async p =>
         {
             for (var i = p; i < targets.Length; i += Publishers) publishStarts[i] = await PublishAsync(admin, targets[i], ct);
