@@ -9,7 +9,7 @@ using Etcdserverpb;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
-using Microsoft.AspNetCore.SignalR.Client;
+using System.Net.WebSockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -28,7 +28,9 @@ namespace ConfigCenter.Benchmarks;
 internal sealed class PublishToReloadBenchmark : IBenchmark
 {
     private const int Publishes = 200;
-    private const int Warmup = 10;
+    // Publishes per scenario before measuring: the server, client and subscriber code runs tiered-up (JIT
+    // optimized) by then, as it would in a process that has been up for a while.
+    private const int Warmup = 100;
     private const string Env = "dev";
     private const string Ns = "application";
 
@@ -51,18 +53,25 @@ internal sealed class PublishToReloadBenchmark : IBenchmark
             {
                 foreach (var clients in new[] { 1, 1000 })
                 {
+                    // CONFIGCENTER_BENCH_ONLY=hub:1000 runs one scenario (for profiling).
+                    if (Environment.GetEnvironmentVariable("CONFIGCENTER_BENCH_ONLY") is { Length: > 0 } only && only != $"{transport}:{clients}") continue;
                     var label = $"{transport}, {clients} client{(clients == 1 ? "" : "s")}";
-                    Console.WriteLine($"   {label}…");
+                    Console.WriteLine($"PHASE {label}");
                     var run = new Scenario(server, admin, etcd, channel, transport, clients, cacheRoot.FullName);
                     await using var _ = run;
                     await run.StartAsync(ct);
-                    var (observed, all, call) = await run.MeasureAsync(publishViaApi: true, ct);
+                    var (observed, all, call, each) = await run.MeasureAsync(publishViaApi: true, ct);
                     report.Add(Name, $"{label}: publish API call alone p50 / p99", call.P50, "ms", $"p99 {call.P99:0.#} ms (server: SQLite commit + outbox)");
                     report.Add(Name, $"{label}: publish API→OnChange p50", observed.P50, "ms", "observed full client");
                     report.Add(Name, $"{label}: publish API→OnChange p99", observed.P99, "ms", "observed full client");
-                    if (clients > 1) report.Add(Name, $"{label}: publish API→all received p99", all.P99, "ms", "last of all subscribers");
+                    if (clients > 1)
+                    {
+                        report.Add(Name, $"{label}: publish API→received, every client p50", each.P50, "ms", $"all {clients} clients × {Publishes} publishes");
+                        report.Add(Name, $"{label}: publish API→received, every client p99", each.P99, "ms", $"all {clients} clients × {Publishes} publishes");
+                        report.Add(Name, $"{label}: publish API→last client received p99", all.P99, "ms", "the slowest subscriber of each publish");
+                    }
                     if (transport != "etcd") continue;
-                    var (direct, _, _) = await run.MeasureAsync(publishViaApi: false, ct);
+                    var (direct, _, _, _) = await run.MeasureAsync(publishViaApi: false, ct);
                     report.Add(Name, $"{label}: etcd put→OnChange p50", direct.P50, "ms", "transport only");
                     report.Add(Name, $"{label}: etcd put→OnChange p99", direct.P99, "ms", "transport only");
                     report.Add(Name, $"{label}: transport p50 / raw put→watch p50", direct.P50 / raw.P50, "x", "target ≤ 3");
@@ -89,6 +98,7 @@ internal sealed class PublishToReloadBenchmark : IBenchmark
         private TaskCompletionSource<long> _observed = new();
         private string? _expected;
         private long _revision;
+        private readonly List<long> _deliveries = [];
 
         public async Task StartAsync(CancellationToken ct)
         {
@@ -121,9 +131,9 @@ internal sealed class PublishToReloadBenchmark : IBenchmark
         }
 
         /// <summary>Publishes <see cref="Publishes"/> releases one after another; each waits until every subscriber got it.</summary>
-        public async Task<(Stats Observed, Stats All, Stats Call)> MeasureAsync(bool publishViaApi, CancellationToken ct)
+        public async Task<(Stats Observed, Stats All, Stats Call, Stats Each)> MeasureAsync(bool publishViaApi, CancellationToken ct)
         {
-            List<double> one = [], every = [], call = [];
+            List<double> one = [], every = [], call = [], each = [];
             for (var i = 1; i <= Warmup + Publishes; i++)
             {
                 var value = $"{(publishViaApi ? "api" : "put")}{i}";
@@ -132,6 +142,7 @@ internal sealed class PublishToReloadBenchmark : IBenchmark
                 _all = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
                 Volatile.Write(ref _expected, value);
                 Volatile.Write(ref _target, Volatile.Read(ref _received) + count);
+                lock (_deliveries) _deliveries.Clear();
                 var start = Stopwatch.GetTimestamp();
                 if (publishViaApi) _revision = await PublishAsync(admin, _app, null, ct);
                 else await new KV.KVClient(channel).PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8(EtcdKeys.Config(server.Prefix, Env, _app, Ns)), Value = Document(_app, ++_revision, value) }, cancellationToken: ct);
@@ -142,13 +153,16 @@ internal sealed class PublishToReloadBenchmark : IBenchmark
                 one.Add(Stopwatch.GetElapsedTime(start, seen).TotalMilliseconds);
                 every.Add(Stopwatch.GetElapsedTime(start, last).TotalMilliseconds);
                 call.Add(called);
+                lock (_deliveries) each.AddRange(_deliveries.Select(d => Stopwatch.GetElapsedTime(start, d).TotalMilliseconds));
             }
-            return (Stats.Of(one), Stats.Of(every), Stats.Of(call));
+            return (Stats.Of(one), Stats.Of(every), Stats.Of(call), Stats.Of(each));
         }
 
         private void Hit()
         {
-            if (Interlocked.Increment(ref _received) == Volatile.Read(ref _target)) _all.TrySetResult(Stopwatch.GetTimestamp());
+            var now = Stopwatch.GetTimestamp();
+            lock (_deliveries) _deliveries.Add(now);
+            if (Interlocked.Increment(ref _received) == Volatile.Read(ref _target)) _all.TrySetResult(now);
         }
 
         public async ValueTask DisposeAsync()
@@ -183,20 +197,70 @@ internal sealed class PublishToReloadBenchmark : IBenchmark
         }
     }
 
-    /// <summary>A lightweight hub subscriber: a SignalR connection that subscribes like the client and counts pushes.</summary>
-    private sealed class HubSubscriber(HubConnection connection) : IAsyncDisposable
+    /// <summary>
+    /// A lightweight hub subscriber: a raw WebSocket speaking the SignalR JSON protocol — handshake, the same
+    /// <c>Subscribe</c> invocation as the client, then one receive per push. The server does exactly the work it
+    /// does for a real client; the benchmark process does not spend a full HubConnection's CPU on each of the 999.
+    /// </summary>
+    private sealed class HubSubscriber(ClientWebSocket socket, Task reading, CancellationTokenSource stop) : IAsyncDisposable
     {
+        private const char RecordSeparator = '\u001e';
+
         public static async Task<HubSubscriber> StartAsync(Uri server, string apiKey, string app, long known, Action hit, CancellationToken ct)
         {
-            var connection = new HubConnectionBuilder().WithUrl(new Uri(server, ConfigHubRoutes.Hub), o => o.Headers[ConfigHubRoutes.ApiKeyHeader] = apiKey).Build();
-            connection.On<JsonElement>(nameof(IConfigHubClient.ReleasePublished), _ => hit());
-            await connection.StartAsync(ct);
-            await connection.InvokeAsync<JsonElement>(nameof(IConfigHub.Subscribe), app, Env, new[] { Ns }, new Dictionary<string, long> { [Ns] = known },
-                new ClientInstanceInfo { InstanceId = Guid.NewGuid().ToString("N") }, ct);
-            return new HubSubscriber(connection);
+            var socket = new ClientWebSocket();
+            socket.Options.SetRequestHeader(ConfigHubRoutes.ApiKeyHeader, apiKey);
+            socket.Options.KeepAliveInterval = TimeSpan.Zero;
+            var url = new UriBuilder(new Uri(server, ConfigHubRoutes.Hub)) { Scheme = server.Scheme == "https" ? "wss" : "ws" }.Uri;
+            await socket.ConnectAsync(url, ct);
+            await SendAsync(socket, "{\"protocol\":\"json\",\"version\":1}", ct);
+            var subscribe = JsonSerializer.Serialize(new
+            {
+                type = 1, invocationId = "1", target = nameof(IConfigHub.Subscribe),
+                arguments = new object[] { app, Env, new[] { Ns }, new Dictionary<string, long> { [Ns] = known }, new { instanceId = Guid.NewGuid().ToString("N") } },
+            });
+            await SendAsync(socket, subscribe, ct);
+            var buffer = new byte[64 * 1024];
+            // Handshake answer, then the invocation's completion (type 3).
+            var text = "";
+            while (!text.Contains("\"type\":3", StringComparison.Ordinal))
+            {
+                var result = await socket.ReceiveAsync(buffer, ct);
+                if (result.MessageType == WebSocketMessageType.Close) throw new InvalidOperationException("The hub closed the connection while subscribing.");
+                text += System.Text.Encoding.UTF8.GetString(buffer, 0, result.Count);
+                if (text.Contains("\"error\"", StringComparison.Ordinal)) throw new InvalidOperationException($"Subscribe failed: {text}");
+            }
+            var stop = new CancellationTokenSource();
+            var reading = Task.Run(async () =>
+            {
+                var lastPing = Stopwatch.GetTimestamp();
+                while (!stop.IsCancellationRequested)
+                {
+                    var result = await socket.ReceiveAsync(buffer, stop.Token);
+                    if (result.MessageType == WebSocketMessageType.Close) return;
+                    // Pushes are invocations (type 1); the server's keep-alive pings are type 6.
+                    if (buffer.AsSpan(0, result.Count).IndexOf("\"type\":1,"u8) >= 0) hit();
+                    if (Stopwatch.GetElapsedTime(lastPing) > TimeSpan.FromSeconds(10))
+                    {
+                        lastPing = Stopwatch.GetTimestamp();
+                        await SendAsync(socket, "{\"type\":6}", stop.Token);
+                    }
+                }
+            }, CancellationToken.None);
+            return new HubSubscriber(socket, reading, stop);
         }
 
-        public ValueTask DisposeAsync() => connection.DisposeAsync();
+        private static Task SendAsync(ClientWebSocket socket, string message, CancellationToken ct) =>
+            socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(message + RecordSeparator), WebSocketMessageType.Text, endOfMessage: true, ct);
+
+        public async ValueTask DisposeAsync()
+        {
+            await stop.CancelAsync();
+            await reading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            socket.Abort();
+            socket.Dispose();
+            stop.Dispose();
+        }
     }
 
     /// <summary>The baseline: put a release document into etcd and time until a raw watch delivers it.</summary>
@@ -215,13 +279,13 @@ internal sealed class PublishToReloadBenchmark : IBenchmark
             }
         }, ct);
         var samples = new List<double>();
-        for (var i = 1; i <= 5 * Warmup + Publishes; i++)
+        for (var i = 1; i <= Warmup + Publishes; i++)
         {
             var value = Document("bench-raw", i, $"v{i}");
             var start = Stopwatch.GetTimestamp();
             await kv.PutAsync(new PutRequest { Key = key, Value = value }, cancellationToken: ct);
             var seen = await events.Reader.ReadAsync(ct);
-            if (i > 5 * Warmup) samples.Add(Stopwatch.GetElapsedTime(start, seen).TotalMilliseconds);
+            if (i > Warmup) samples.Add(Stopwatch.GetElapsedTime(start, seen).TotalMilliseconds);
         }
         await watch.RequestStream.CompleteAsync();
         return Stats.Of(samples);
