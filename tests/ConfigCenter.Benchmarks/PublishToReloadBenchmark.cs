@@ -38,7 +38,7 @@ internal sealed class PublishToReloadBenchmark : IBenchmark
 
     public async Task RunAsync(BenchmarkReport report, CancellationToken ct)
     {
-        ThreadPool.SetMinThreads(64, 64);
+        if (Environment.GetEnvironmentVariable("CONFIGCENTER_BENCH_MINTHREADS") is { } mt) ThreadPool.SetMinThreads(int.Parse(mt), int.Parse(mt));
         await using var etcd = await EtcdCluster.StartAsync(1, ct);
         await using var server = await ConfigCenterServerHost.StartAsync(etcd.Endpoints, settings: new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" });
         using var admin = await server.CreateAdminClientAsync();

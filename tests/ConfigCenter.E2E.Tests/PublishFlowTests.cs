@@ -30,8 +30,9 @@ public sealed class PublishFlowTests(UiFixture fixture)
         await page.FillAsync("[data-testid=app-id]", "shop");
         await page.FillAsync("[data-testid=app-name]", "Shop");
         await UiFixture.ShotAsync(page, "03-create-app");
+        // The button enables once the server has the id, so the click cannot overtake the typing.
         await page.ClickAsync("[data-testid=create-app-submit]");
-        await page.WaitForURLAsync("**/apps/shop");
+        await UiFixture.WaitForNavigationAsync(page, "**/apps/shop", "create-app");
 
         // Create a properties namespace.
         await page.ClickAsync("[data-testid=create-namespace]");

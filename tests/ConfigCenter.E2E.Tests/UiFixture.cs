@@ -63,6 +63,24 @@ public sealed class UiFixture : IAsyncLifetime
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Dashboard");
     }
 
+    /// <summary>
+    /// Waits for a navigation; when it does not come, saves a screenshot named after the step and fails with
+    /// the page's visible dialog and alert texts, so a failure says what the page showed instead.
+    /// </summary>
+    public static async Task WaitForNavigationAsync(IPage page, string urlGlob, string step)
+    {
+        try
+        {
+            await page.WaitForURLAsync(urlGlob);
+        }
+        catch (TimeoutException e)
+        {
+            await ShotAsync(page, $"failed-{step}");
+            var shown = await page.Locator(".mud-dialog, .mud-alert, .mud-snackbar, .mud-input-helper-text").AllInnerTextsAsync();
+            throw new TimeoutException($"{step}: the page stayed at {page.Url} instead of {urlGlob}; it showed: {string.Join(" | ", shown)}", e);
+        }
+    }
+
     public static Task ShotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, $"{name}.png"), FullPage = true });
 
