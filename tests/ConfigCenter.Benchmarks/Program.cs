@@ -1,5 +1,7 @@
 using ConfigCenter.Benchmarks;
 
+if (args is ["subscribers", .. var subscriberArgs]) return await SubscriberProcess.RunChildAsync(subscriberArgs);
+
 IBenchmark[] all = [.. typeof(IBenchmark).Assembly.GetTypes()
     .Where(t => typeof(IBenchmark).IsAssignableFrom(t) && t is { IsInterface: false, IsAbstract: false })
     .Select(t => (IBenchmark)Activator.CreateInstance(t)!)

@@ -9,7 +9,6 @@ using Etcdserverpb;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
-using System.Net.WebSockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -31,14 +30,14 @@ internal sealed class PublishToReloadBenchmark : IBenchmark
     // Publishes per scenario before measuring: the server, client and subscriber code runs tiered-up (JIT
     // optimized) by then, as it would in a process that has been up for a while.
     private const int Warmup = 100;
-    private const string Env = "dev";
-    private const string Ns = "application";
+    private static readonly TimeSpan WarmupTime = TimeSpan.FromSeconds(8);
+    internal const string Env = "dev";
+    internal const string Ns = "application";
 
     public string Name => "reload";
 
     public async Task RunAsync(BenchmarkReport report, CancellationToken ct)
     {
-        if (Environment.GetEnvironmentVariable("CONFIGCENTER_BENCH_MINTHREADS") is { } mt) ThreadPool.SetMinThreads(int.Parse(mt), int.Parse(mt));
         await using var etcd = await EtcdCluster.StartAsync(1, ct);
         await using var server = await ConfigCenterServerHost.StartAsync(etcd.Endpoints, settings: new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" });
         using var admin = await server.CreateAdminClientAsync();
@@ -60,18 +59,20 @@ internal sealed class PublishToReloadBenchmark : IBenchmark
                     var run = new Scenario(server, admin, etcd, channel, transport, clients, cacheRoot.FullName);
                     await using var _ = run;
                     await run.StartAsync(ct);
-                    var (observed, all, call, each) = await run.MeasureAsync(publishViaApi: true, ct);
-                    report.Add(Name, $"{label}: publish API call alone p50 / p99", call.P50, "ms", $"p99 {call.P99:0.#} ms (server: SQLite commit + outbox)");
-                    report.Add(Name, $"{label}: publish API→OnChange p50", observed.P50, "ms", "observed full client");
-                    report.Add(Name, $"{label}: publish API→OnChange p99", observed.P99, "ms", "observed full client");
+                    var m = await run.MeasureAsync(publishViaApi: true, ct);
+                    report.Add(Name, $"{label}: publish API call alone p50 / p99", m.Call.P50, "ms", $"p99 {m.Call.P99:0.#} ms (server: SQLite commit + outbox)");
+                    report.Add(Name, $"{label}: publish API→OnChange p50", m.Observed.P50, "ms", "observed full client");
+                    report.Add(Name, $"{label}: publish API→OnChange p99", m.Observed.P99, "ms", "observed full client");
                     if (clients > 1)
                     {
-                        report.Add(Name, $"{label}: publish API→received, every client p50", each.P50, "ms", $"all {clients} clients × {Publishes} publishes");
-                        report.Add(Name, $"{label}: publish API→received, every client p99", each.P99, "ms", $"all {clients} clients × {Publishes} publishes");
-                        report.Add(Name, $"{label}: publish API→last client received p99", all.P99, "ms", "the slowest subscriber of each publish");
+                        report.Add(Name, $"{label}: publish API→received, every client p50", m.Each.P50, "ms", $"all {clients} clients × {Publishes} publishes");
+                        report.Add(Name, $"{label}: publish API→received, every client p99", m.Each.P99, "ms", $"all {clients} clients × {Publishes} publishes");
+                        report.Add(Name, $"{label}: publish API→last client received p99", m.Last.P99, "ms", "the slowest client of each publish");
                     }
+                    report.Add(Name, $"{label}: CPU per publish, server process", m.CpuPerPublish.Server.TotalMilliseconds, "ms",
+                        $"server + observed client; subscribers {m.CpuPerPublish.Subscribers.TotalMilliseconds:0.00} ms, etcd {m.CpuPerPublish.Etcd.TotalMilliseconds:0.00} ms");
                     if (transport != "etcd") continue;
-                    var (direct, _, _, _) = await run.MeasureAsync(publishViaApi: false, ct);
+                    var direct = (await run.MeasureAsync(publishViaApi: false, ct)).Observed;
                     report.Add(Name, $"{label}: etcd put→OnChange p50", direct.P50, "ms", "transport only");
                     report.Add(Name, $"{label}: etcd put→OnChange p99", direct.P99, "ms", "transport only");
                     report.Add(Name, $"{label}: transport p50 / raw put→watch p50", direct.P50 / raw.P50, "x", "target ≤ 3");
@@ -84,21 +85,19 @@ internal sealed class PublishToReloadBenchmark : IBenchmark
         }
     }
 
-    /// <summary>One app with one observed full client and <c>count - 1</c> lightweight subscribers.</summary>
+    /// <summary>One app with one observed full client and <c>count - 1</c> lightweight subscribers in a process of their own.</summary>
     private sealed class Scenario(ConfigCenterServerHost server, HttpClient admin, EtcdCluster etcd, GrpcChannel channel,
         string transport, int count, string cacheRoot) : IAsyncDisposable
     {
         private readonly string _app = $"bench-{transport}-{count}";
-        private readonly List<IAsyncDisposable> _subscribers = [];
+        private SubscriberProcess? _others;
         private ConfigurationManager? _client;
         private ServiceProvider? _services;
-        private int _received;
-        private int _target = int.MaxValue;
-        private TaskCompletionSource<long> _all = new();
+        private TaskCompletionSource<long> _othersDone = new();
         private TaskCompletionSource<long> _observed = new();
         private string? _expected;
         private long _revision;
-        private readonly List<long> _deliveries = [];
+        private int _rounds;
 
         public async Task StartAsync(CancellationToken ct)
         {
@@ -112,7 +111,6 @@ internal sealed class PublishToReloadBenchmark : IBenchmark
                 if (transport == "etcd") (o.Etcd.Endpoints, o.Etcd.Prefix) = ([.. etcd.Endpoints], server.Prefix);
                 else (o.Server.Url, o.Server.ApiKey) = (server.BaseAddress.ToString(), apiKey);
             });
-            ChangeToken.OnChange(((IConfiguration)_client).GetReloadToken, Hit);
             var services = new ServiceCollection().AddSingleton<IConfiguration>(_client);
             services.AddOptions<BenchSettings>().Bind(_client);
             _services = services.BuildServiceProvider();
@@ -120,148 +118,83 @@ internal sealed class PublishToReloadBenchmark : IBenchmark
             {
                 if (s.Value == Volatile.Read(ref _expected)) _observed.TrySetResult(Stopwatch.GetTimestamp());
             });
-            var prefix = EtcdKeys.ConfigPrefix(server.Prefix, Env, _app);
-            await Parallel.ForEachAsync(Enumerable.Range(1, count - 1), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (i, token) =>
-            {
-                IAsyncDisposable subscriber = transport == "etcd"
-                    ? await EtcdSubscriber.StartAsync(channel, prefix, _revision + 1, Hit, token)
-                    : await HubSubscriber.StartAsync(server.BaseAddress, apiKey, _app, _revision, Hit, token);
-                lock (_subscribers) _subscribers.Add(subscriber);
-            });
+            if (count == 1) return;
+            _others = transport == "etcd"
+                ? await SubscriberProcess.StartAsync(transport, count - 1, etcd.Endpoints[0], EtcdKeys.ConfigPrefix(server.Prefix, Env, _app), _app, _revision, ct)
+                : await SubscriberProcess.StartAsync(transport, count - 1, server.BaseAddress.ToString(), apiKey, _app, _revision, ct);
+            _others.OnRoundComplete(at => _othersDone.TrySetResult(at));
         }
 
-        /// <summary>Publishes <see cref="Publishes"/> releases one after another; each waits until every subscriber got it.</summary>
-        public async Task<(Stats Observed, Stats All, Stats Call, Stats Each)> MeasureAsync(bool publishViaApi, CancellationToken ct)
+        /// <summary>Publishes <see cref="Publishes"/> releases one after another; each waits until every client got it.</summary>
+        public async Task<Measured> MeasureAsync(bool publishViaApi, CancellationToken ct)
         {
-            List<double> one = [], every = [], call = [], each = [];
-            for (var i = 1; i <= Warmup + Publishes; i++)
+            List<double> one = [], last = [], call = [];
+            var starts = new List<(long Start, long Observed)>();
+            var firstRound = _rounds;
+            var cpu = CpuNow();
+            var warmup = Warmup;
+            var began = Stopwatch.GetTimestamp();
+            for (var i = 1; i <= warmup + Publishes; i++)
             {
+                // Warm up for at least WarmupTime as well: the JIT tiers code up in the background for seconds.
+                if (i == warmup && Stopwatch.GetElapsedTime(began) < WarmupTime) warmup++;
+                if (i == warmup + 1) cpu = CpuNow();
                 var value = $"{(publishViaApi ? "api" : "put")}{i}";
                 if (publishViaApi) await SetValueAsync(admin, _app, value, ct);
                 _observed = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-                _all = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _othersDone = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
                 Volatile.Write(ref _expected, value);
-                Volatile.Write(ref _target, Volatile.Read(ref _received) + count);
-                lock (_deliveries) _deliveries.Clear();
                 var start = Stopwatch.GetTimestamp();
                 if (publishViaApi) _revision = await PublishAsync(admin, _app, null, ct);
                 else await new KV.KVClient(channel).PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8(EtcdKeys.Config(server.Prefix, Env, _app, Ns)), Value = Document(_app, ++_revision, value) }, cancellationToken: ct);
                 var called = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 var seen = await _observed.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
-                var last = await _all.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
-                if (i <= Warmup) continue;
+                var othersAt = _others is null ? seen : await _othersDone.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
+                _rounds++;
+                if (i <= warmup) continue;
+                starts.Add((start, seen));
                 one.Add(Stopwatch.GetElapsedTime(start, seen).TotalMilliseconds);
-                every.Add(Stopwatch.GetElapsedTime(start, last).TotalMilliseconds);
+                last.Add(Stopwatch.GetElapsedTime(start, Math.Max(seen, othersAt)).TotalMilliseconds);
                 call.Add(called);
-                lock (_deliveries) each.AddRange(_deliveries.Select(d => Stopwatch.GetElapsedTime(start, d).TotalMilliseconds));
             }
-            return (Stats.Of(one), Stats.Of(every), Stats.Of(call), Stats.Of(each));
+            var used = CpuNow() - cpu;
+            // Every client's receive time: the observed client's callback plus each subscriber's receive.
+            var each = starts.Select(s => Stopwatch.GetElapsedTime(s.Start, s.Observed).TotalMilliseconds).ToList();
+            if (_others is not null)
+            {
+                var rounds = await _others.ReportAsync(ct);
+                var measured = rounds.Skip(firstRound + warmup).Take(Publishes).ToList();
+                for (var r = 0; r < measured.Count; r++) each.AddRange(measured[r].Select(at => Stopwatch.GetElapsedTime(starts[r].Start, at).TotalMilliseconds));
+            }
+            return new Measured(Stats.Of(one), Stats.Of(last), Stats.Of(call), Stats.Of(each), used / Publishes);
         }
 
-        private void Hit()
+        private CpuSplit CpuNow() => new(Process.GetCurrentProcess().TotalProcessorTime, _others?.Cpu ?? TimeSpan.Zero, EtcdCpu());
+
+        private TimeSpan EtcdCpu() => TimeSpan.FromTicks(etcd.Members.Sum(member =>
         {
-            var now = Stopwatch.GetTimestamp();
-            lock (_deliveries) _deliveries.Add(now);
-            if (Interlocked.Increment(ref _received) == Volatile.Read(ref _target)) _all.TrySetResult(now);
-        }
+            if (member.ProcessId is not { } id) return 0L;
+            using var process = Process.GetProcessById(id);
+            return process.TotalProcessorTime.Ticks;
+        }));
 
         public async ValueTask DisposeAsync()
         {
-            foreach (var subscriber in _subscribers) await subscriber.DisposeAsync();
+            if (_others is not null) await _others.DisposeAsync();
             if (_services is not null) await _services.DisposeAsync();
             _client?.Dispose();
         }
     }
 
-    /// <summary>A lightweight etcd subscriber: one watch stream on the app's prefix, like the client's.</summary>
-    private sealed class EtcdSubscriber(AsyncDuplexStreamingCall<WatchRequest, WatchResponse> call, Task reading) : IAsyncDisposable
+    /// <summary>CPU time of the benchmark process (server + observed client), the subscriber process and etcd.</summary>
+    private readonly record struct CpuSplit(TimeSpan Server, TimeSpan Subscribers, TimeSpan Etcd)
     {
-        public static async Task<EtcdSubscriber> StartAsync(GrpcChannel channel, string prefix, long from, Action hit, CancellationToken ct)
-        {
-            var call = new Watch.WatchClient(channel).Watch(cancellationToken: ct);
-            await call.RequestStream.WriteAsync(new WatchRequest { CreateRequest = new WatchCreateRequest { Key = ByteString.CopyFromUtf8(prefix), RangeEnd = Client.Etcd.EtcdWatchTransport.PrefixEnd(prefix), StartRevision = from } }, ct);
-            var reading = Task.Run(async () =>
-            {
-                while (await call.ResponseStream.MoveNext(CancellationToken.None))
-                {
-                    if (call.ResponseStream.Current.Events.Count > 0) hit();
-                }
-            }, CancellationToken.None);
-            return new EtcdSubscriber(call, reading);
-        }
+        public static CpuSplit operator -(CpuSplit a, CpuSplit b) => new(a.Server - b.Server, a.Subscribers - b.Subscribers, a.Etcd - b.Etcd);
 
-        public async ValueTask DisposeAsync()
-        {
-            call.Dispose();
-            await reading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
+        public static CpuSplit operator /(CpuSplit a, int n) => new(a.Server / n, a.Subscribers / n, a.Etcd / n);
     }
 
-    /// <summary>
-    /// A lightweight hub subscriber: a raw WebSocket speaking the SignalR JSON protocol — handshake, the same
-    /// <c>Subscribe</c> invocation as the client, then one receive per push. The server does exactly the work it
-    /// does for a real client; the benchmark process does not spend a full HubConnection's CPU on each of the 999.
-    /// </summary>
-    private sealed class HubSubscriber(ClientWebSocket socket, Task reading, CancellationTokenSource stop) : IAsyncDisposable
-    {
-        private const char RecordSeparator = '\u001e';
-
-        public static async Task<HubSubscriber> StartAsync(Uri server, string apiKey, string app, long known, Action hit, CancellationToken ct)
-        {
-            var socket = new ClientWebSocket();
-            socket.Options.SetRequestHeader(ConfigHubRoutes.ApiKeyHeader, apiKey);
-            socket.Options.KeepAliveInterval = TimeSpan.Zero;
-            var url = new UriBuilder(new Uri(server, ConfigHubRoutes.Hub)) { Scheme = server.Scheme == "https" ? "wss" : "ws" }.Uri;
-            await socket.ConnectAsync(url, ct);
-            await SendAsync(socket, "{\"protocol\":\"json\",\"version\":1}", ct);
-            var subscribe = JsonSerializer.Serialize(new
-            {
-                type = 1, invocationId = "1", target = nameof(IConfigHub.Subscribe),
-                arguments = new object[] { app, Env, new[] { Ns }, new Dictionary<string, long> { [Ns] = known }, new { instanceId = Guid.NewGuid().ToString("N") } },
-            });
-            await SendAsync(socket, subscribe, ct);
-            var buffer = new byte[64 * 1024];
-            // Handshake answer, then the invocation's completion (type 3).
-            var text = "";
-            while (!text.Contains("\"type\":3", StringComparison.Ordinal))
-            {
-                var result = await socket.ReceiveAsync(buffer, ct);
-                if (result.MessageType == WebSocketMessageType.Close) throw new InvalidOperationException("The hub closed the connection while subscribing.");
-                text += System.Text.Encoding.UTF8.GetString(buffer, 0, result.Count);
-                if (text.Contains("\"error\"", StringComparison.Ordinal)) throw new InvalidOperationException($"Subscribe failed: {text}");
-            }
-            var stop = new CancellationTokenSource();
-            var reading = Task.Run(async () =>
-            {
-                var lastPing = Stopwatch.GetTimestamp();
-                while (!stop.IsCancellationRequested)
-                {
-                    var result = await socket.ReceiveAsync(buffer, stop.Token);
-                    if (result.MessageType == WebSocketMessageType.Close) return;
-                    // Pushes are invocations (type 1); the server's keep-alive pings are type 6.
-                    if (buffer.AsSpan(0, result.Count).IndexOf("\"type\":1,"u8) >= 0) hit();
-                    if (Stopwatch.GetElapsedTime(lastPing) > TimeSpan.FromSeconds(10))
-                    {
-                        lastPing = Stopwatch.GetTimestamp();
-                        await SendAsync(socket, "{\"type\":6}", stop.Token);
-                    }
-                }
-            }, CancellationToken.None);
-            return new HubSubscriber(socket, reading, stop);
-        }
-
-        private static Task SendAsync(ClientWebSocket socket, string message, CancellationToken ct) =>
-            socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(message + RecordSeparator), WebSocketMessageType.Text, endOfMessage: true, ct);
-
-        public async ValueTask DisposeAsync()
-        {
-            await stop.CancelAsync();
-            await reading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            socket.Abort();
-            socket.Dispose();
-            stop.Dispose();
-        }
-    }
+    private readonly record struct Measured(Stats Observed, Stats Last, Stats Call, Stats Each, CpuSplit CpuPerPublish);
 
     /// <summary>The baseline: put a release document into etcd and time until a raw watch delivers it.</summary>
     private static async Task<Stats> RawPutToWatchAsync(GrpcChannel channel, CancellationToken ct)
