@@ -19,18 +19,24 @@ namespace ConfigCenter.Benchmarks;
 /// <summary>
 /// Publish-to-reload latency: from the publish API call (<c>POST …/releases</c>) to the
 /// <c>IOptionsMonitor&lt;T&gt;.OnChange</c> callback of one observed, full client, per transport, with 1 and with
-/// 1,000 subscribed clients. The other 999 are lightweight subscribers in this process: a raw etcd watch on the
-/// app's prefix, or a raw SignalR connection that subscribes exactly like the client and receives every push, but
-/// does not run a provider. For etcd the transport alone is also measured (a release document put straight into
-/// etcd → OnChange) and compared with the raw put → watch baseline of the same payload, in the same run.
+/// 1,000 subscribed clients. The other 999 are lightweight subscribers in a second process (see
+/// <see cref="SubscriberProcess"/>): a raw etcd watch on the app's prefix, or a WebSocket that speaks the SignalR
+/// protocol, subscribes exactly like the client and receives every push, but does not run a provider. Reported: the
+/// observed client's latency, every client's receive latency (all 1,000 × 200), the slowest client's, and the CPU
+/// each process spent per publish. For etcd the transport alone is also measured (a release document put straight
+/// into etcd → OnChange) and compared with the raw put → watch baseline of the same payload, in the same run.
+/// Set CONFIGCENTER_BENCH_ONLY=hub:1000 (transport:clients) to run one scenario, CONFIGCENTER_BENCH_WARMUP_SECONDS
+/// to change the warm-up.
 /// </summary>
 internal sealed class PublishToReloadBenchmark : IBenchmark
 {
     private const int Publishes = 200;
-    // Publishes per scenario before measuring: the server, client and subscriber code runs tiered-up (JIT
-    // optimized) by then, as it would in a process that has been up for a while.
+    // Publishes per scenario before measuring, and at least WarmupTime of them: on 2 cores the JIT keeps
+    // optimizing the server's code for tens of seconds, and measuring during that would describe start-up,
+    // not a server that has been up for a while (measured: 65 ms of server CPU per publish after 8 s, 35 ms after 40 s).
     private const int Warmup = 100;
-    private static readonly TimeSpan WarmupTime = TimeSpan.FromSeconds(8);
+    private static readonly TimeSpan WarmupTime = TimeSpan.FromSeconds(
+        int.TryParse(Environment.GetEnvironmentVariable("CONFIGCENTER_BENCH_WARMUP_SECONDS"), out var seconds) ? seconds : 25);
     internal const string Env = "dev";
     internal const string Ns = "application";
 
@@ -52,14 +58,13 @@ internal sealed class PublishToReloadBenchmark : IBenchmark
             {
                 foreach (var clients in new[] { 1, 1000 })
                 {
-                    // CONFIGCENTER_BENCH_ONLY=hub:1000 runs one scenario (for profiling).
                     if (Environment.GetEnvironmentVariable("CONFIGCENTER_BENCH_ONLY") is { Length: > 0 } only && only != $"{transport}:{clients}") continue;
                     var label = $"{transport}, {clients} client{(clients == 1 ? "" : "s")}";
                     Console.WriteLine($"PHASE {label}");
                     var run = new Scenario(server, admin, etcd, channel, transport, clients, cacheRoot.FullName);
                     await using var _ = run;
                     await run.StartAsync(ct);
-                    var m = await run.MeasureAsync(publishViaApi: true, ct);
+                    var m = await run.MeasureAsync(publishViaApi: true, WarmupTime, ct);
                     report.Add(Name, $"{label}: publish API call alone p50 / p99", m.Call.P50, "ms", $"p99 {m.Call.P99:0.#} ms (server: SQLite commit + outbox)");
                     report.Add(Name, $"{label}: publish API→OnChange p50", m.Observed.P50, "ms", "observed full client");
                     report.Add(Name, $"{label}: publish API→OnChange p99", m.Observed.P99, "ms", "observed full client");
@@ -69,10 +74,11 @@ internal sealed class PublishToReloadBenchmark : IBenchmark
                         report.Add(Name, $"{label}: publish API→received, every client p99", m.Each.P99, "ms", $"all {clients} clients × {Publishes} publishes");
                         report.Add(Name, $"{label}: publish API→last client received p99", m.Last.P99, "ms", "the slowest client of each publish");
                     }
-                    report.Add(Name, $"{label}: CPU per publish, server process", m.CpuPerPublish.Server.TotalMilliseconds, "ms",
-                        $"server + observed client; subscribers {m.CpuPerPublish.Subscribers.TotalMilliseconds:0.00} ms, etcd {m.CpuPerPublish.Etcd.TotalMilliseconds:0.00} ms");
+                    report.Add(Name, $"{label}: CPU per publish, server process", m.Used.Server.TotalMilliseconds / Publishes, "ms",
+                        $"server + observed client; subscribers {m.Used.Subscribers.TotalMilliseconds / Publishes:0.00} ms, etcd {m.Used.Etcd.TotalMilliseconds / Publishes:0.00} ms; " +
+                        $"server GC pauses {m.Used.GcPause.TotalMilliseconds / Publishes:0.00} ms ({m.Used.Gen0} gen0, {m.Used.Gen2} gen2 in {Publishes} publishes)");
                     if (transport != "etcd") continue;
-                    var direct = (await run.MeasureAsync(publishViaApi: false, ct)).Observed;
+                    var direct = (await run.MeasureAsync(publishViaApi: false, TimeSpan.Zero, ct)).Observed;
                     report.Add(Name, $"{label}: etcd put→OnChange p50", direct.P50, "ms", "transport only");
                     report.Add(Name, $"{label}: etcd put→OnChange p99", direct.P99, "ms", "transport only");
                     report.Add(Name, $"{label}: transport p50 / raw put→watch p50", direct.P50 / raw.P50, "x", "target ≤ 3");
@@ -126,7 +132,10 @@ internal sealed class PublishToReloadBenchmark : IBenchmark
         }
 
         /// <summary>Publishes <see cref="Publishes"/> releases one after another; each waits until every client got it.</summary>
-        public async Task<Measured> MeasureAsync(bool publishViaApi, CancellationToken ct)
+        /// <param name="publishViaApi">Publish through the API (else put documents straight into etcd).</param>
+        /// <param name="warmupTime">Keep warming up at least this long; the JIT keeps optimizing code for tens of seconds on 2 cores.</param>
+        /// <param name="ct">Cancellation.</param>
+        public async Task<Measured> MeasureAsync(bool publishViaApi, TimeSpan warmupTime, CancellationToken ct)
         {
             List<double> one = [], last = [], call = [];
             var starts = new List<(long Start, long Observed)>();
@@ -136,8 +145,7 @@ internal sealed class PublishToReloadBenchmark : IBenchmark
             var began = Stopwatch.GetTimestamp();
             for (var i = 1; i <= warmup + Publishes; i++)
             {
-                // Warm up for at least WarmupTime as well: the JIT tiers code up in the background for seconds.
-                if (i == warmup && Stopwatch.GetElapsedTime(began) < WarmupTime) warmup++;
+                if (i == warmup && Stopwatch.GetElapsedTime(began) < warmupTime) warmup++;
                 if (i == warmup + 1) cpu = CpuNow();
                 var value = $"{(publishViaApi ? "api" : "put")}{i}";
                 if (publishViaApi) await SetValueAsync(admin, _app, value, ct);
@@ -166,10 +174,11 @@ internal sealed class PublishToReloadBenchmark : IBenchmark
                 var measured = rounds.Skip(firstRound + warmup).Take(Publishes).ToList();
                 for (var r = 0; r < measured.Count; r++) each.AddRange(measured[r].Select(at => Stopwatch.GetElapsedTime(starts[r].Start, at).TotalMilliseconds));
             }
-            return new Measured(Stats.Of(one), Stats.Of(last), Stats.Of(call), Stats.Of(each), used / Publishes);
+            return new Measured(Stats.Of(one), Stats.Of(last), Stats.Of(call), Stats.Of(each), used);
         }
 
-        private CpuSplit CpuNow() => new(Process.GetCurrentProcess().TotalProcessorTime, _others?.Cpu ?? TimeSpan.Zero, EtcdCpu());
+        private CpuSplit CpuNow() => new(Process.GetCurrentProcess().TotalProcessorTime, _others?.Cpu ?? TimeSpan.Zero, EtcdCpu(),
+            GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(2));
 
         private TimeSpan EtcdCpu() => TimeSpan.FromTicks(etcd.Members.Sum(member =>
         {
@@ -187,14 +196,13 @@ internal sealed class PublishToReloadBenchmark : IBenchmark
     }
 
     /// <summary>CPU time of the benchmark process (server + observed client), the subscriber process and etcd.</summary>
-    private readonly record struct CpuSplit(TimeSpan Server, TimeSpan Subscribers, TimeSpan Etcd)
+    private readonly record struct CpuSplit(TimeSpan Server, TimeSpan Subscribers, TimeSpan Etcd, TimeSpan GcPause, int Gen0, int Gen2)
     {
-        public static CpuSplit operator -(CpuSplit a, CpuSplit b) => new(a.Server - b.Server, a.Subscribers - b.Subscribers, a.Etcd - b.Etcd);
-
-        public static CpuSplit operator /(CpuSplit a, int n) => new(a.Server / n, a.Subscribers / n, a.Etcd / n);
+        public static CpuSplit operator -(CpuSplit a, CpuSplit b) =>
+            new(a.Server - b.Server, a.Subscribers - b.Subscribers, a.Etcd - b.Etcd, a.GcPause - b.GcPause, a.Gen0 - b.Gen0, a.Gen2 - b.Gen2);
     }
 
-    private readonly record struct Measured(Stats Observed, Stats Last, Stats Call, Stats Each, CpuSplit CpuPerPublish);
+    private readonly record struct Measured(Stats Observed, Stats Last, Stats Call, Stats Each, CpuSplit Used);
 
     /// <summary>The baseline: put a release document into etcd and time until a raw watch delivers it.</summary>
     private static async Task<Stats> RawPutToWatchAsync(GrpcChannel channel, CancellationToken ct)
