@@ -102,4 +102,49 @@ public sealed class DeliveryFaultTests
         Assert.Equal(7, stored!.Revision);
         Assert.Equal("from elsewhere", stored.Message);
     }
+
+    [Fact]
+    public async Task RelayWrite_FromAStaleViewOfEtcd_ReReadsAndNeverOverwritesANewerRelease()
+    {
+        await using var cluster = await EtcdCluster.StartAsync(1);
+        var prefix = EtcdClusterFixtureBase.NewPrefix();
+        var options = Microsoft.Extensions.Options.Options.Create(new Hosting.ConfigCenterServerOptions
+        {
+            Etcd = { Endpoints = [.. cluster.Endpoints], Prefix = prefix },
+        });
+        await using var connection = new Infrastructure.Etcd.EtcdConnection(options, Microsoft.Extensions.Logging.Abstractions.NullLogger<Infrastructure.Etcd.EtcdConnection>.Instance);
+        // A writer without a watch: after its own write it believes etcd holds r1, and nothing tells it otherwise.
+        var writer = new Features.Delivery.EtcdReleaseWriter(connection, Microsoft.Extensions.Logging.Abstractions.NullLogger<Features.Delivery.EtcdReleaseWriter>.Instance);
+        var key = Contracts.EtcdKeys.Config(prefix, "dev", "catalog", "application");
+        Storage.Entities.OutboxEntity Row(long revision, string message) => new()
+        {
+            EtcdKey = key,
+            Revision = revision,
+            Document = JsonSerializer.Serialize(Document(revision, message), Contracts.ContractsJsonContext.Default.ReleaseDocument),
+        };
+
+        await writer.WriteAsync([Row(1, "r1")], CancellationToken.None);
+        Assert.Equal(1, (await EtcdDocuments.ReadAsync(cluster, prefix, "dev", "catalog", "application"))!.Revision);
+
+        // Someone else puts r7; the writer's view (r1) is now stale, and its guarded write of r2 must not land.
+        await cluster.PutAsync(key, JsonSerializer.Serialize(Document(7, "from elsewhere"), Contracts.ContractsJsonContext.Default.ReleaseDocument));
+        await writer.WriteAsync([Row(2, "r2")], CancellationToken.None);
+        var stored = await EtcdDocuments.ReadAsync(cluster, prefix, "dev", "catalog", "application");
+        Assert.Equal(7, stored!.Revision);
+        Assert.Equal("from elsewhere", stored.Message);
+
+        // A newer release still goes through after the re-read.
+        await writer.WriteAsync([Row(8, "r8")], CancellationToken.None);
+        Assert.Equal(8, (await EtcdDocuments.ReadAsync(cluster, prefix, "dev", "catalog", "application"))!.Revision);
+    }
+
+    private static Contracts.ReleaseDocument Document(long revision, string message)
+    {
+        var items = new Dictionary<string, string?> { ["A"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        return new Contracts.ReleaseDocument
+        {
+            App = "catalog", Environment = "dev", Namespace = "application", Revision = revision, Format = "properties",
+            PublishedAt = DateTimeOffset.UtcNow, PublishedBy = "test", Message = message, Checksum = Contracts.ReleaseChecksum.Compute(items), Items = items,
+        };
+    }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ConfigCenter.Server.Infrastructure.Etcd;
 using ConfigCenter.Storage.Entities;
 using Etcdserverpb;
@@ -10,10 +11,22 @@ namespace ConfigCenter.Server.Features.Delivery;
 /// stored documents are read first, then one transaction puts every key that needs it, guarded by the
 /// mod_revision each key had when read. A concurrent writer (another replica) makes the guard fail and
 /// the batch is re-read, so replays are idempotent and an older release never overwrites a newer one.
+/// The read is skipped when this server already knows each key's state (from its own last write or its release
+/// watch): the guard still checks it, and a stale guess only costs the read it would have done anyway.
 /// </summary>
 internal sealed class EtcdReleaseWriter(EtcdConnection etcd, ILogger<EtcdReleaseWriter> logger)
 {
     private const int MaxGuardedAttempts = 8;
+
+    // Per etcd key, the release revision and mod_revision this server last saw etcd hold.
+    private readonly ConcurrentDictionary<string, (long Revision, long ModRevision)> _known = new(StringComparer.Ordinal);
+
+    /// <summary>Records what etcd holds for a key (a watch event or a write); an older observation never replaces a newer one.</summary>
+    public void Observed(string key, long revision, long modRevision) =>
+        _known.AddOrUpdate(key, (revision, modRevision), (_, old) => modRevision > old.ModRevision ? (revision, modRevision) : old);
+
+    /// <summary>Forgets a key (deleted in etcd): the next write reads it first.</summary>
+    public void Forget(string key) => _known.TryRemove(key, out _);
 
     public async Task WriteAsync(IReadOnlyList<OutboxEntity> rows, CancellationToken ct)
     {
@@ -24,7 +37,7 @@ internal sealed class EtcdReleaseWriter(EtcdConnection etcd, ILogger<EtcdRelease
 
         for (var attempt = 0; attempt < MaxGuardedAttempts; attempt++)
         {
-            var stored = await ReadAsync(newest, ct);
+            var stored = attempt == 0 && TryKnown(newest) is { } known ? known : await ReadAsync(newest, ct);
             var txn = new TxnRequest();
             foreach (var row in newest)
             {
@@ -49,10 +62,34 @@ internal sealed class EtcdReleaseWriter(EtcdConnection etcd, ILogger<EtcdRelease
             }
             if (txn.Success.Count == 0) return;
             var response = await etcd.CallAsync((invoker, options) => new KV.KVClient(invoker).TxnAsync(txn, options).ResponseAsync, ct);
-            if (response.Succeeded) return;
+            if (response.Succeeded)
+            {
+                foreach (var row in newest)
+                {
+                    if (row.Document.Length == 0) Forget(row.EtcdKey);
+                    else if (stored[row.EtcdKey].Revision < row.Revision) Observed(row.EtcdKey, row.Revision, response.Header.Revision);
+                }
+                return;
+            }
+            foreach (var row in newest) Forget(row.EtcdKey);
             logger.LogInformation("etcd changed under the relay (attempt {Attempt}); re-reading {Count} keys", attempt + 1, newest.Count);
         }
         throw new InvalidOperationException($"etcd kept changing under the relay for {MaxGuardedAttempts} attempts.");
+    }
+
+    /// <summary>
+    /// The known state of every key, when each is known and each would be written (its release is newer than what
+    /// etcd holds); null sends the batch to the read. Deletions and skips always read: they act on what etcd holds now.
+    /// </summary>
+    private Dictionary<string, (long Revision, long ModRevision)>? TryKnown(List<OutboxEntity> rows)
+    {
+        var result = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            if (row.Document.Length == 0 || !_known.TryGetValue(row.EtcdKey, out var state) || state.Revision >= row.Revision) return null;
+            result[row.EtcdKey] = state;
+        }
+        return result;
     }
 
     private async Task<Dictionary<string, (long Revision, long ModRevision)>> ReadAsync(List<OutboxEntity> rows, CancellationToken ct)

@@ -15,6 +15,7 @@ namespace ConfigCenter.Server.Features.Delivery;
 internal sealed class ReleaseWatcher(
     EtcdConnection etcd,
     ReleaseCache cache,
+    EtcdReleaseWriter writer,
     DeliveryStatus status,
     IOptions<ConfigCenterServerOptions> options,
     TimeProvider time,
@@ -88,6 +89,7 @@ internal sealed class ReleaseWatcher(
             foreach (var e in response.Events)
             {
                 if (e.Type == Mvccpb.Event.Types.EventType.Put) Apply(e.Kv);
+                else writer.Forget(e.Kv.Key.ToStringUtf8());
                 next = e.Kv.ModRevision + 1;
             }
             // Progress notifications do not move the resume point: etcd before 3.4.24 can send one ahead of
@@ -99,6 +101,7 @@ internal sealed class ReleaseWatcher(
     private void Apply(Mvccpb.KeyValue kv)
     {
         var key = kv.Key.ToStringUtf8();
+        writer.Observed(key, ReleaseDocuments.RevisionOf(kv.Value.Span), kv.ModRevision);
         // This replica's own publishes are already in the cache: skip them without parsing the items.
         if (IsKnown(key, kv.Value.Span)) return;
         if (ReleaseDocuments.TryParse(kv.Value.Span, logger, key) is { } document) cache.TryUpdate(document);
