@@ -23,6 +23,7 @@ public sealed partial class EtcdCluster : IAsyncDisposable
     private readonly EtcdMember[] members;
     private readonly SemaphoreSlim gate = new(1, 1);
     private int disposed;
+    private IReadOnlyList<string> extraArguments = [];
 
     private EtcdCluster(string rootDir, string token, EtcdMember[] members)
     {
@@ -58,7 +59,10 @@ public sealed partial class EtcdCluster : IAsyncDisposable
     /// Starts a new cluster of <paramref name="members"/> members and waits until every member is healthy.
     /// Retries with fresh ports when a port was taken between choosing and binding it.
     /// </summary>
-    public static async Task<EtcdCluster> StartAsync(int members = 1, CancellationToken ct = default)
+    /// <param name="members">How many members.</param>
+    /// <param name="ct">Cancellation.</param>
+    /// <param name="arguments">More etcd flags for every member, e.g. <c>--auth-token-ttl=2</c>.</param>
+    public static async Task<EtcdCluster> StartAsync(int members = 1, CancellationToken ct = default, IReadOnlyList<string>? arguments = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(members, 1);
         _ = EtcdPath.Value; // fail fast with a clear message when etcd is not installed
@@ -67,6 +71,7 @@ public sealed partial class EtcdCluster : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var cluster = Create(members);
+            cluster.extraArguments = arguments ?? [];
             Live.TryAdd(cluster, 0);
             try
             {
@@ -237,6 +242,11 @@ public sealed partial class EtcdCluster : IAsyncDisposable
                      "--log-outputs=stderr",
                      "--log-level=error",
                  })
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        foreach (var arg in extraArguments)
         {
             psi.ArgumentList.Add(arg);
         }

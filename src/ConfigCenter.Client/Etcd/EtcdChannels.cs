@@ -80,6 +80,14 @@ internal sealed class EtcdChannels : IDisposable
     public static bool IsAuthExpired(RpcException e) =>
         e.StatusCode == StatusCode.Unauthenticated || e.Status.Detail.Contains("invalid auth token", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The error for a watch etcd cancelled. An expired token surfaces this way on a watch (not as a failed call),
+    /// so it becomes Unauthenticated and the caller authenticates again instead of retrying with the same token.
+    /// </summary>
+    public static RpcException WatchCancelled(string reason) =>
+        new(new Status(reason.Contains("invalid auth token", StringComparison.OrdinalIgnoreCase) || reason.Contains("Unauthenticated", StringComparison.Ordinal)
+            ? StatusCode.Unauthenticated : StatusCode.Aborted, $"etcd cancelled the watch: {reason}"));
+
     private static SocketsHttpHandler CreateHandler(EtcdTransportOptions options)
     {
         var handler = new SocketsHttpHandler

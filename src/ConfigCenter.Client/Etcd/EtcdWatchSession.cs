@@ -59,7 +59,7 @@ internal sealed class EtcdWatchSession(EtcdTransportOptions options, TimeProvide
                     Next = 0;
                     return 0;
                 }
-                if (response.Canceled) throw new InvalidOperationException($"etcd cancelled the watch: {response.CancelReason}");
+                if (response.Canceled) throw EtcdChannels.WatchCancelled(response.CancelReason);
                 if (response.Events.Count == 0) continue;
                 apply([.. response.Events.Where(e => e.Type == Mvccpb.Event.Types.EventType.Put).Select(e => e.Kv)]);
                 // Progress notifications deliberately do not advance the resume point: etcd before 3.4.24 could

@@ -85,7 +85,7 @@ internal sealed class ReleaseWatcher(
                 logger.LogWarning("Release watch compacted at r{Compact}; re-reading everything", response.CompactRevision);
                 return 0;
             }
-            if (response.Canceled) throw new InvalidOperationException($"etcd cancelled the watch: {response.CancelReason}");
+            if (response.Canceled) throw EtcdConnection.WatchCancelled(response.CancelReason);
             foreach (var e in response.Events)
             {
                 if (e.Type == Mvccpb.Event.Types.EventType.Put) Apply(e.Kv);

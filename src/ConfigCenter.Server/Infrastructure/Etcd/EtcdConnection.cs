@@ -119,6 +119,14 @@ public sealed class EtcdConnection : IAsyncDisposable
     internal static bool IsAuthExpired(RpcException e) =>
         e.StatusCode == StatusCode.Unauthenticated || e.Status.Detail.Contains("invalid auth token", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The error for a watch etcd cancelled. An expired token surfaces this way on a watch (not as a failed call),
+    /// so it becomes Unauthenticated and the watcher authenticates again instead of retrying with the same token.
+    /// </summary>
+    internal static RpcException WatchCancelled(string reason) =>
+        new(new Status(reason.Contains("invalid auth token", StringComparison.OrdinalIgnoreCase) || reason.Contains("Unauthenticated", StringComparison.Ordinal)
+            ? StatusCode.Unauthenticated : StatusCode.Aborted, $"etcd cancelled the watch: {reason}"));
+
     public async ValueTask DisposeAsync()
     {
         foreach (var channel in _channels) await channel.ShutdownAsync();

@@ -1,0 +1,144 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using ConfigCenter.Client.Tests.Infrastructure;
+using ConfigCenter.Testing;
+using Etcdserverpb;
+using Grpc.Net.Client;
+
+namespace ConfigCenter.Client.Tests;
+
+/// <summary>
+/// etcd with authentication enabled: the server publishes and the client watches with a user and password, and both
+/// keep working after etcd has forgotten their tokens (simple tokens expire 2 s after their last use here).
+/// </summary>
+public sealed class EtcdAuthTests
+{
+    private const string User = "root";
+    private const string Password = "etcd-root-password-1";
+
+    [Fact]
+    public async Task EtcdTransport_WithUserAndPassword_CatchesUpAfterItsTokenExpired()
+    {
+        await using var etcd = await EtcdCluster.StartAsync(1, arguments: ["--auth-token-ttl=2"]);
+        await EnableAuthAsync(etcd.Endpoints[0]);
+        await using var server = await ConfigCenterServerHost.StartAsync(etcd.Endpoints, settings: new Dictionary<string, string?>
+        {
+            ["ConfigCenter:Etcd:Username"] = User,
+            ["ConfigCenter:Etcd:Password"] = Password,
+        });
+        using var admin = await server.CreateAdminClientAsync();
+        var api = new ConfigCenterApi(admin);
+        var app = ServerFixtureBase.NewApp("etcd-auth");
+        await api.CreateAppAsync(app, "dev", ("application", "properties"));
+        await api.PublishItemsAsync(app, "dev", "application", ("Greeting", "hello"));
+        await WaitDeliveredAsync(admin);
+
+        await using var proxy = new TcpProxy(new Uri(etcd.Endpoints[0]));
+        using var client = TestClient.Start(o =>
+        {
+            (o.App, o.Environment) = (app, "dev");
+            (o.Etcd.Endpoints, o.Etcd.Prefix) = ([proxy.Url], server.Prefix);
+            (o.Etcd.Username, o.Etcd.Password) = (User, Password);
+        });
+        Assert.Equal("hello", client.Monitor.CurrentValue.Greeting);
+
+        // Both tokens expire while nothing happens; then the client loses its connection and a release is published.
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        proxy.Disconnect();
+        var revision = await api.PublishItemsAsync(app, "dev", "application", ("Greeting", "hi"));
+        await WaitDeliveredAsync(admin); // the server's relay re-authenticated to deliver it
+        proxy.Reconnect();
+
+        // The client's watch comes back with the expired token, is refused, authenticates again and catches up.
+        try
+        {
+            await client.WaitAppliedAsync("application", revision, TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; client log: {string.Join(" | ", client.Logs.Entries.Select(l => $"{l.Level}: {l.Message}"))}", e);
+        }
+        Assert.Equal("hi", client.Monitor.CurrentValue.Greeting);
+        Assert.True(client.Logs.Has(Microsoft.Extensions.Logging.LogLevel.Warning, "invalid auth token"),
+            "the client should have been refused with its expired token: " + string.Join(" | ", client.Logs.Entries.Select(e => e.Message)));
+    }
+
+    [Fact]
+    public async Task ServerWatch_WithUserAndPassword_AuthenticatesAgainAfterEtcdForgotItsToken()
+    {
+        await using var etcd = await EtcdCluster.StartAsync(1);
+        await EnableAuthAsync(etcd.Endpoints[0]);
+        await using var server = await ConfigCenterServerHost.StartAsync(etcd.Endpoints, settings: new Dictionary<string, string?>
+        {
+            ["ConfigCenter:Etcd:Username"] = User,
+            ["ConfigCenter:Etcd:Password"] = Password,
+        });
+        using var admin = await server.CreateAdminClientAsync();
+        var api = new ConfigCenterApi(admin);
+        var app = ServerFixtureBase.NewApp("etcd-auth-server");
+        var apiKey = await api.CreateAppAsync(app, "dev", ("application", "properties"));
+        await api.PublishItemsAsync(app, "dev", "application", ("Greeting", "hello"));
+        await WaitDeliveredAsync(admin);
+
+        // A restart drops every stream and every token; then a release arrives through etcd from elsewhere
+        // (another replica), which only the server's watch can bring into its memory.
+        await etcd.StopMemberAsync(0);
+        await etcd.StartMemberAsync(0);
+        var items = new Dictionary<string, string?> { ["Greeting"] = "from another replica" };
+        var document = new Contracts.ReleaseDocument
+        {
+            App = app, Environment = "dev", Namespace = "application", Revision = 9, Format = "properties", PublishedAt = DateTimeOffset.UtcNow,
+            PublishedBy = "replica-2", Message = "elsewhere", Checksum = Contracts.ReleaseChecksum.Compute(items), Items = items,
+        };
+        await PutAuthenticatedAsync(etcd.Endpoints[0], Contracts.EtcdKeys.Config(server.Prefix, "dev", app, "application"),
+            JsonSerializer.Serialize(document, Contracts.ContractsJsonContext.Default.ReleaseDocument));
+
+        using var reader = server.CreateHttpClient();
+        reader.DefaultRequestHeaders.Add(Contracts.ConfigHubRoutes.ApiKeyHeader, apiKey);
+        await WaitFor.ConditionAsync(async () =>
+            (await reader.GetAsync($"/api/v1/config/dev/{app}/application")).Headers.ETag?.Tag == "\"9\"",
+            TimeSpan.FromSeconds(30), "the server's watch brought r9 into the read endpoint");
+    }
+
+    [Fact]
+    public async Task EtcdTransport_WithAWrongPassword_FailsStartupNamingTheCause()
+    {
+        await using var etcd = await EtcdCluster.StartAsync(1);
+        await EnableAuthAsync(etcd.Endpoints[0]);
+
+        var error = Assert.ThrowsAny<Exception>(() => TestClient.Start(o =>
+        {
+            (o.App, o.Environment) = ("auth-app", "dev");
+            o.Etcd.Endpoints = [.. etcd.Endpoints];
+            (o.Etcd.Username, o.Etcd.Password) = (User, "not-the-password");
+            o.StartupTimeout = TimeSpan.FromSeconds(3);
+        }));
+
+        Assert.Contains("auth-app", error.Message, StringComparison.Ordinal);
+        Assert.Contains("authentication failed", error.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Adds the root user with the root role and turns authentication on, as <c>etcdctl</c> would.</summary>
+    private static async Task EnableAuthAsync(string endpoint)
+    {
+        using var channel = GrpcChannel.ForAddress(endpoint);
+        var auth = new Auth.AuthClient(channel);
+        await auth.UserAddAsync(new AuthUserAddRequest { Name = User, Password = Password });
+        await auth.UserGrantRoleAsync(new AuthUserGrantRoleRequest { User = User, Role = "root" });
+        await auth.AuthEnableAsync(new AuthEnableRequest());
+    }
+
+    private static async Task PutAuthenticatedAsync(string endpoint, string key, string value)
+    {
+        using var channel = GrpcChannel.ForAddress(endpoint);
+        var token = (await new Auth.AuthClient(channel).AuthenticateAsync(new AuthenticateRequest { Name = User, Password = Password })).Token;
+        await new KV.KVClient(channel).PutAsync(
+            new PutRequest { Key = Google.Protobuf.ByteString.CopyFromUtf8(key), Value = Google.Protobuf.ByteString.CopyFromUtf8(value) },
+            new Grpc.Core.Metadata { { "token", token } });
+    }
+
+    private static Task WaitDeliveredAsync(HttpClient admin) =>
+        WaitFor.ConditionAsync(async () =>
+            (await admin.GetFromJsonAsync<JsonElement>("/api/v1/status")).GetProperty("outbox").GetProperty("pending").GetInt32() == 0,
+            TimeSpan.FromSeconds(20), "the server delivered every release to etcd");
+}
