@@ -19,7 +19,7 @@ public sealed class EtcdAuthTests
     [Fact]
     public async Task EtcdTransport_WithUserAndPassword_CatchesUpAfterItsTokenExpired()
     {
-        await using var etcd = await EtcdCluster.StartAsync(1, arguments: ["--auth-token-ttl=2"]);
+        await using var etcd = await EtcdCluster.StartAsync(1, arguments: _ => ["--auth-token-ttl=2"]);
         await EnableAuthAsync(etcd.Endpoints[0]);
         await using var server = await ConfigCenterServerHost.StartAsync(etcd.Endpoints, settings: new Dictionary<string, string?>
         {

@@ -23,7 +23,7 @@ public sealed partial class EtcdCluster : IAsyncDisposable
     private readonly EtcdMember[] members;
     private readonly SemaphoreSlim gate = new(1, 1);
     private int disposed;
-    private IReadOnlyList<string> extraArguments = [];
+    private Func<EtcdMember, IEnumerable<string>> extraArguments = _ => [];
 
     private EtcdCluster(string rootDir, string token, EtcdMember[] members)
     {
@@ -61,8 +61,10 @@ public sealed partial class EtcdCluster : IAsyncDisposable
     /// </summary>
     /// <param name="members">How many members.</param>
     /// <param name="ct">Cancellation.</param>
-    /// <param name="arguments">More etcd flags for every member, e.g. <c>--auth-token-ttl=2</c>.</param>
-    public static async Task<EtcdCluster> StartAsync(int members = 1, CancellationToken ct = default, IReadOnlyList<string>? arguments = null)
+    /// <param name="arguments">
+    /// More etcd flags per member, after the fixture's own (a later flag wins), e.g. <c>_ =&gt; ["--auth-token-ttl=2"]</c>.
+    /// </param>
+    public static async Task<EtcdCluster> StartAsync(int members = 1, CancellationToken ct = default, Func<EtcdMember, IEnumerable<string>>? arguments = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(members, 1);
         _ = EtcdPath.Value; // fail fast with a clear message when etcd is not installed
@@ -71,7 +73,7 @@ public sealed partial class EtcdCluster : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var cluster = Create(members);
-            cluster.extraArguments = arguments ?? [];
+            cluster.extraArguments = arguments ?? (_ => []);
             Live.TryAdd(cluster, 0);
             try
             {
@@ -246,7 +248,7 @@ public sealed partial class EtcdCluster : IAsyncDisposable
             psi.ArgumentList.Add(arg);
         }
 
-        foreach (var arg in extraArguments)
+        foreach (var arg in extraArguments(member))
         {
             psi.ArgumentList.Add(arg);
         }

@@ -1,0 +1,120 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using ConfigCenter.Client.Tests.Infrastructure;
+using ConfigCenter.Testing;
+
+namespace ConfigCenter.Client.Tests;
+
+/// <summary>
+/// The etcd transport over TLS with client-certificate authentication: etcd serves clients on an https URL with
+/// a certificate from a test CA and requires a client certificate from the same CA (the server keeps publishing
+/// on the member's plain http URL).
+/// </summary>
+public sealed class EtcdTlsTests : IDisposable
+{
+    private readonly DirectoryInfo _pki = Directory.CreateTempSubdirectory("configcenter-pki-");
+
+    [Fact]
+    public async Task EtcdTransport_OverTlsWithAClientCertificate_ReceivesReleases()
+    {
+        var pki = TestPki.Create(_pki.FullName);
+        var tlsPort = FreePort.Get();
+        await using var etcd = await EtcdCluster.StartAsync(1, arguments: member =>
+        [
+            $"--listen-client-urls={member.Endpoint},https://127.0.0.1:{tlsPort}",
+            $"--advertise-client-urls={member.Endpoint},https://127.0.0.1:{tlsPort}",
+            $"--cert-file={pki.ServerCertificate}", $"--key-file={pki.ServerKey}",
+            $"--trusted-ca-file={pki.Ca}", "--client-cert-auth",
+        ]);
+        await using var server = await ConfigCenterServerHost.StartAsync(etcd.Endpoints);
+        using var admin = await server.CreateAdminClientAsync();
+        var api = new ConfigCenterApi(admin);
+        var app = ServerFixtureBase.NewApp("etcd-tls");
+        await api.CreateAppAsync(app, "dev", ("application", "properties"));
+        var first = await api.PublishItemsAsync(app, "dev", "application", ("Greeting", "hello"));
+        await WaitFor.ConditionAsync(async () => (await etcd.GetAsync(Contracts.EtcdKeys.Config(server.Prefix, "dev", app, "application")))
+            ?.Contains($"\"revision\":{first},", StringComparison.Ordinal) == true, TimeSpan.FromSeconds(15), "etcd holds r1");
+
+        using var client = TestClient.Start(o =>
+        {
+            (o.App, o.Environment) = (app, "dev");
+            (o.Etcd.Endpoints, o.Etcd.Prefix) = ([$"https://127.0.0.1:{tlsPort}"], server.Prefix);
+            (o.Etcd.TrustedCaFile, o.Etcd.ClientCertificateFile, o.Etcd.ClientKeyFile) = (pki.Ca, pki.ClientCertificate, pki.ClientKey);
+        });
+        Assert.Equal("hello", client.Monitor.CurrentValue.Greeting);
+
+        var revision = await api.PublishItemsAsync(app, "dev", "application", ("Greeting", "hi"));
+        await client.WaitAppliedAsync("application", revision);
+        Assert.Equal("hi", client.Monitor.CurrentValue.Greeting);
+    }
+
+    [Fact]
+    public async Task EtcdTransport_WithoutTheCa_RefusesTheServerCertificate()
+    {
+        var pki = TestPki.Create(_pki.FullName);
+        var tlsPort = FreePort.Get();
+        await using var etcd = await EtcdCluster.StartAsync(1, arguments: member =>
+        [
+            $"--listen-client-urls={member.Endpoint},https://127.0.0.1:{tlsPort}",
+            $"--advertise-client-urls={member.Endpoint},https://127.0.0.1:{tlsPort}",
+            $"--cert-file={pki.ServerCertificate}", $"--key-file={pki.ServerKey}",
+        ]);
+
+        // No TrustedCaFile: the test CA is not trusted, so the TLS handshake fails and start-up says so.
+        var error = Assert.ThrowsAny<Exception>(() => TestClient.Start(o =>
+        {
+            (o.App, o.Environment) = ("tls-app", "dev");
+            o.Etcd.Endpoints = [$"https://127.0.0.1:{tlsPort}"];
+            o.StartupTimeout = TimeSpan.FromSeconds(3);
+        }));
+        Assert.Contains("tls-app", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"https://127.0.0.1:{tlsPort}", error.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _pki.Delete(recursive: true);
+
+    /// <summary>A CA, a server certificate for 127.0.0.1 and a client certificate, as PEM files.</summary>
+    private sealed record TestPki(string Ca, string ServerCertificate, string ServerKey, string ClientCertificate, string ClientKey)
+    {
+        public static TestPki Create(string directory)
+        {
+            var now = DateTimeOffset.UtcNow;
+            using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var caRequest = new CertificateRequest("CN=ConfigCenter test CA", caKey, HashAlgorithmName.SHA256);
+            caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+            caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+            using var ca = caRequest.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1));
+
+            var (serverCert, serverKey) = Issue(ca, "CN=127.0.0.1", "1.3.6.1.5.5.7.3.1", san: true);
+            var (clientCert, clientKey) = Issue(ca, "CN=configcenter-client", "1.3.6.1.5.5.7.3.2", san: false);
+            var pki = new TestPki(Path.Combine(directory, "ca.pem"), Path.Combine(directory, "server.pem"), Path.Combine(directory, "server-key.pem"),
+                Path.Combine(directory, "client.pem"), Path.Combine(directory, "client-key.pem"));
+            File.WriteAllText(pki.Ca, ca.ExportCertificatePem());
+            File.WriteAllText(pki.ServerCertificate, serverCert);
+            File.WriteAllText(pki.ServerKey, serverKey);
+            File.WriteAllText(pki.ClientCertificate, clientCert);
+            File.WriteAllText(pki.ClientKey, clientKey);
+            return pki;
+
+            (string Certificate, string Key) Issue(X509Certificate2 issuer, string subject, string usage, bool san)
+            {
+                using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+                var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+                request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+                request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+                request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(usage)], false));
+                if (san)
+                {
+                    var names = new SubjectAlternativeNameBuilder();
+                    names.AddIpAddress(IPAddress.Loopback);
+                    request.CertificateExtensions.Add(names.Build());
+                }
+                var serial = RandomNumberGenerator.GetBytes(16);
+                serial[0] &= 0x7f;
+                using var certificate = request.Create(issuer, now.AddMinutes(-5), now.AddDays(1), serial);
+                return (certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
+            }
+        }
+    }
+}
