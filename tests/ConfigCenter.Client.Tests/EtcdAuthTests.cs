@@ -43,6 +43,9 @@ public sealed class EtcdAuthTests
         Assert.Equal("hello", client.Monitor.CurrentValue.Greeting);
 
         // Both tokens expire while nothing happens; then the client loses its connection and a release is published.
+        // The expiry runs on etcd's clock and nothing shows it without using (and so refreshing) a token, hence a
+        // wait of twice the TTL rather than a condition. (Restarting etcd instead did not make it refuse the client's
+        // token in a trial run, so it would not test the renewal.)
         await Task.Delay(TimeSpan.FromSeconds(4));
         proxy.Disconnect();
         var revision = await api.PublishItemsAsync(app, "dev", "application", ("Greeting", "hi"));
