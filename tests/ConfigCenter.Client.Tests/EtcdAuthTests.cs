@@ -21,11 +21,7 @@ public sealed class EtcdAuthTests
     {
         await using var etcd = await EtcdCluster.StartAsync(1, arguments: _ => ["--auth-token-ttl=2"]);
         await EnableAuthAsync(etcd.Endpoints[0]);
-        await using var server = await ConfigCenterServerHost.StartAsync(etcd.Endpoints, settings: new Dictionary<string, string?>
-        {
-            ["ConfigCenter:Etcd:Username"] = User,
-            ["ConfigCenter:Etcd:Password"] = Password,
-        });
+        await using var server = await StartServerAsync(etcd);
         using var admin = await server.CreateAdminClientAsync();
         var api = new ConfigCenterApi(admin);
         var app = ServerFixtureBase.NewApp("etcd-auth");
@@ -71,11 +67,7 @@ public sealed class EtcdAuthTests
     {
         await using var etcd = await EtcdCluster.StartAsync(1);
         await EnableAuthAsync(etcd.Endpoints[0]);
-        await using var server = await ConfigCenterServerHost.StartAsync(etcd.Endpoints, settings: new Dictionary<string, string?>
-        {
-            ["ConfigCenter:Etcd:Username"] = User,
-            ["ConfigCenter:Etcd:Password"] = Password,
-        });
+        await using var server = await StartServerAsync(etcd);
         using var admin = await server.CreateAdminClientAsync();
         var api = new ConfigCenterApi(admin);
         var app = ServerFixtureBase.NewApp("etcd-auth-server");
@@ -130,6 +122,13 @@ public sealed class EtcdAuthTests
         await auth.UserGrantRoleAsync(new AuthUserGrantRoleRequest { User = User, Role = "root" });
         await auth.AuthEnableAsync(new AuthEnableRequest());
     }
+
+    private static Task<ConfigCenterServerHost> StartServerAsync(EtcdCluster etcd) =>
+        ConfigCenterServerHost.StartAsync(etcd.Endpoints, settings: new Dictionary<string, string?>
+        {
+            ["ConfigCenter:Etcd:Username"] = User,
+            ["ConfigCenter:Etcd:Password"] = Password,
+        });
 
     private static async Task PutAuthenticatedAsync(string endpoint, string key, string value)
     {

@@ -20,13 +20,7 @@ public sealed class EtcdTlsTests : IDisposable
     {
         var pki = TestPki.Create(_pki.FullName);
         var tlsPort = FreePort.Get();
-        await using var etcd = await EtcdCluster.StartAsync(1, arguments: member =>
-        [
-            $"--listen-client-urls={member.Endpoint},https://127.0.0.1:{tlsPort}",
-            $"--advertise-client-urls={member.Endpoint},https://127.0.0.1:{tlsPort}",
-            $"--cert-file={pki.ServerCertificate}", $"--key-file={pki.ServerKey}",
-            $"--trusted-ca-file={pki.Ca}", "--client-cert-auth",
-        ]);
+        await using var etcd = await StartEtcdAsync(pki, tlsPort, requireClientCertificates: true);
         await using var server = await ConfigCenterServerHost.StartAsync(etcd.Endpoints);
         using var admin = await server.CreateAdminClientAsync();
         var api = new ConfigCenterApi(admin);
@@ -54,12 +48,7 @@ public sealed class EtcdTlsTests : IDisposable
     {
         var pki = TestPki.Create(_pki.FullName);
         var tlsPort = FreePort.Get();
-        await using var etcd = await EtcdCluster.StartAsync(1, arguments: member =>
-        [
-            $"--listen-client-urls={member.Endpoint},https://127.0.0.1:{tlsPort}",
-            $"--advertise-client-urls={member.Endpoint},https://127.0.0.1:{tlsPort}",
-            $"--cert-file={pki.ServerCertificate}", $"--key-file={pki.ServerKey}",
-        ]);
+        await using var etcd = await StartEtcdAsync(pki, tlsPort, requireClientCertificates: false);
 
         // No TrustedCaFile: the test CA is not trusted, so the TLS handshake fails and start-up says so.
         var error = Assert.ThrowsAny<Exception>(() => TestClient.Start(o =>
@@ -73,6 +62,16 @@ public sealed class EtcdTlsTests : IDisposable
     }
 
     public void Dispose() => _pki.Delete(recursive: true);
+
+    /// <summary>One member serving its plain URL (for the fixture and the server) and an https URL on <paramref name="tlsPort"/>.</summary>
+    private static Task<EtcdCluster> StartEtcdAsync(TestPki pki, int tlsPort, bool requireClientCertificates) =>
+        EtcdCluster.StartAsync(1, arguments: member =>
+        [
+            $"--listen-client-urls={member.Endpoint},https://127.0.0.1:{tlsPort}",
+            $"--advertise-client-urls={member.Endpoint},https://127.0.0.1:{tlsPort}",
+            $"--cert-file={pki.ServerCertificate}", $"--key-file={pki.ServerKey}",
+            .. requireClientCertificates ? [$"--trusted-ca-file={pki.Ca}", "--client-cert-auth"] : Array.Empty<string>(),
+        ]);
 
     /// <summary>A CA, a server certificate for 127.0.0.1 and a client certificate, as PEM files.</summary>
     private sealed record TestPki(string Ca, string ServerCertificate, string ServerKey, string ClientCertificate, string ClientKey)
