@@ -29,8 +29,9 @@ public sealed class PublishFlowTests(UiFixture fixture)
         await page.ClickAsync("[data-testid=create-app]");
         await page.FillAsync("[data-testid=app-id]", "shop");
         await page.FillAsync("[data-testid=app-name]", "Shop");
+        // Create enables once the server has the id (typing reaches it asynchronously), so the click cannot overtake it.
+        await Expect(page.Locator("[data-testid=create-app-submit]")).ToBeEnabledAsync();
         await UiFixture.ShotAsync(page, "03-create-app");
-        // The button enables once the server has the id, so the click cannot overtake the typing.
         await page.ClickAsync("[data-testid=create-app-submit]");
         await UiFixture.WaitForNavigationAsync(page, "**/apps/shop", "create-app");
 
