@@ -101,14 +101,15 @@ internal sealed class ReleaseWatcher(
     private void Apply(Mvccpb.KeyValue kv)
     {
         var key = kv.Key.ToStringUtf8();
-        writer.Observed(key, ReleaseDocuments.RevisionOf(kv.Value.Span), kv.ModRevision);
+        var revision = ReleaseDocuments.RevisionOf(kv.Value.Span);
+        writer.Observed(key, revision, kv.ModRevision);
         // This replica's own publishes are already in the cache: skip them without parsing the items.
-        if (IsKnown(key, kv.Value.Span)) return;
+        if (IsCached(key, revision)) return;
         if (ReleaseDocuments.TryParse(kv.Value.Span, logger, key) is { } document) cache.TryUpdate(document);
     }
 
-    private bool IsKnown(string key, ReadOnlySpan<byte> value) =>
+    private bool IsCached(string key, long revision) =>
         EtcdKeys.TryParseConfig(options.Value.Etcd.Prefix, key, out var env, out var app, out var ns)
         && cache.Get(env, app, ns) is { } cached
-        && cached.Document.Revision >= ReleaseDocuments.RevisionOf(value);
+        && cached.Document.Revision >= revision;
 }
