@@ -35,6 +35,12 @@ public sealed record ClientInstanceInfo
 
     /// <summary>The ConfigCenter.Client version.</summary>
     public string ClientVersion { get; init; } = "";
+
+    /// <summary>
+    /// The generation of each namespace's known revision (see <see cref="ReleaseDocument.Generation"/>). A current
+    /// document of another generation is returned by Subscribe even when its revision is not higher.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> KnownGenerations { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>Routes and header names shared by server and client.</summary>

@@ -24,6 +24,13 @@ public sealed record ReleaseDocument
     /// <summary>The release revision (1, 2, 3 … per app/environment/namespace).</summary>
     public required long Revision { get; init; }
 
+    /// <summary>
+    /// The identity of the namespace's release history, created with the namespace: a namespace that is deleted
+    /// (with its app) and created again starts a new generation at revision 1. Generations sort ordinally by
+    /// creation time (see <see cref="ReleaseOrder"/>); empty in documents written before generations existed.
+    /// </summary>
+    public string Generation { get; init; } = "";
+
     /// <summary>The namespace format: properties, json or yaml.</summary>
     public required string Format { get; init; }
 
