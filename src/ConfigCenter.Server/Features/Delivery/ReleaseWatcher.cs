@@ -1,6 +1,6 @@
 using ConfigCenter.Contracts;
-using ConfigCenter.Server.Hosting;
 using ConfigCenter.Server.Infrastructure.Etcd;
+using ConfigCenter.Server.Infrastructure;
 using Etcdserverpb;
 using Grpc.Core;
 using Microsoft.Extensions.Options;

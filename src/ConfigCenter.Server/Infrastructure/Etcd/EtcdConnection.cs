@@ -1,4 +1,3 @@
-using ConfigCenter.Server.Hosting;
 using Etcdserverpb;
 using Grpc.Core;
 using Grpc.Net.Client;
