@@ -79,7 +79,7 @@ public sealed class HubTransportTests(StandaloneServerFixture fixture) : IClassF
         var published = new List<ReleasesApplied>();
         var applier = new ReleaseApplier(options, NullLogger.Instance);
         applier.Applied += published.Add;
-        using var snapshots = new SnapshotClient(SnapshotClient.CreateHttpClient(options.Server), options, applier);
+        using var snapshots = new SnapshotClient(options, applier);
 
         await snapshots.FetchAllAsync(CancellationToken.None);
         await snapshots.FetchAllAsync(CancellationToken.None);

@@ -1,5 +1,4 @@
 using ConfigCenter.Client.Internal;
-using ConfigCenter.Contracts;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ConfigCenter.Client.Tests;

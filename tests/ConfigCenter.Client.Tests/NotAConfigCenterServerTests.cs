@@ -83,7 +83,7 @@ public sealed class NotAConfigCenterServerTests(StandaloneServerFixture fixture)
         var options = new ConfigCenterOptions { App = app, Environment = "dev" };
         options.Server.Url = url;
         options.Server.ApiKey = key;
-        using var snapshots = new SnapshotClient(SnapshotClient.CreateHttpClient(options.Server), options, new ReleaseApplier(options, NullLogger.Instance));
+        using var snapshots = new SnapshotClient(options, new ReleaseApplier(options, NullLogger.Instance));
         await snapshots.FetchAllAsync(CancellationToken.None);
     }
 

@@ -86,7 +86,7 @@ public sealed class RecreatedAppTests(ServerWithEtcdFixture fixture) : IClassFix
         options.Server.Url = fixture.Server.BaseAddress.ToString();
         options.Server.ApiKey = await PublishThreeAsync(app);
         var applier = new ReleaseApplier(options, NullLogger.Instance);
-        using var snapshots = new SnapshotClient(SnapshotClient.CreateHttpClient(options.Server), options, applier);
+        using var snapshots = new SnapshotClient(options, applier);
         await snapshots.FetchAllAsync(CancellationToken.None);
         var old = applier.Current["application"];
 

@@ -168,8 +168,16 @@ public sealed class ReleaseApplierTests
         var items = new Dictionary<string, string?> { ["Value"] = value };
         return new ReleaseDocument
         {
-            App = "app", Environment = "dev", Namespace = ns, Revision = revision, Generation = generation, Format = "properties",
-            PublishedAt = DateTimeOffset.UtcNow, PublishedBy = "test", Checksum = ReleaseChecksum.Compute(items), Items = items,
+            App = "app",
+            Environment = "dev",
+            Namespace = ns,
+            Revision = revision,
+            Generation = generation,
+            Format = "properties",
+            PublishedAt = DateTimeOffset.UtcNow,
+            PublishedBy = "test",
+            Checksum = ReleaseChecksum.Compute(items),
+            Items = items,
         };
     }
 }

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using ConfigCenter.Testing;
 
@@ -143,8 +142,16 @@ public sealed class DeliveryFaultTests
         var items = new Dictionary<string, string?> { ["A"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         return new Contracts.ReleaseDocument
         {
-            App = "catalog", Environment = "dev", Namespace = "application", Revision = revision, Format = "properties",
-            PublishedAt = DateTimeOffset.UtcNow, PublishedBy = "test", Message = message, Checksum = Contracts.ReleaseChecksum.Compute(items), Items = items,
+            App = "catalog",
+            Environment = "dev",
+            Namespace = "application",
+            Revision = revision,
+            Format = "properties",
+            PublishedAt = DateTimeOffset.UtcNow,
+            PublishedBy = "test",
+            Message = message,
+            Checksum = Contracts.ReleaseChecksum.Compute(items),
+            Items = items,
         };
     }
 }

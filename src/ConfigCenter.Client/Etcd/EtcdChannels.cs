@@ -100,7 +100,10 @@ internal sealed class EtcdChannels : IDisposable
         };
         if (!string.IsNullOrEmpty(options.ClientCertificateFile))
         {
+            // The handler keeps the certificate for the channel's lifetime.
+#pragma warning disable CA2000
             var certificate = X509Certificate2.CreateFromPemFile(options.ClientCertificateFile, options.ClientKeyFile);
+#pragma warning restore CA2000
             handler.SslOptions.ClientCertificates = [certificate];
         }
         if (!string.IsNullOrEmpty(options.TrustedCaFile))

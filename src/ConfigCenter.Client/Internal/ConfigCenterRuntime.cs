@@ -16,14 +16,17 @@ internal sealed class ConfigCenterRuntime : IDisposable
 {
     private readonly ConfigCenterOptions _options;
     private readonly ILogger _logger;
+    private readonly LastKnownGoodCache _cache;
+    // These are disposed in Dispose's continuation, once the transport loops have ended (the analyzer cannot see it).
+#pragma warning disable CA2213
     private readonly CancellationTokenSource _stop = new();
     private readonly ManualResetEventSlim _live = new();
     private readonly List<Task> _running = [];
     private readonly EtcdWatchTransport? _etcd;
     private readonly HubTransport? _hub;
-    private readonly LastKnownGoodCache _cache;
     private readonly CacheWriter _cacheWriter;
     private readonly ClientMetrics _metrics;
+#pragma warning restore CA2213
 
     public ConfigCenterRuntime(ConfigCenterOptions options, Action<Dictionary<string, string?>> reload)
     {

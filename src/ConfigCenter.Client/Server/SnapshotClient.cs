@@ -10,8 +10,10 @@ namespace ConfigCenter.Client.Server;
 /// The HTTP fallback: <c>GET /api/v1/config/{env}/{app}/{ns}</c> for every namespace, with <c>If-None-Match</c>
 /// naming the applied release (<see cref="ReleaseOrder.ETag"/>), applied as one reload.
 /// </summary>
-internal sealed class SnapshotClient(HttpClient http, ConfigCenterOptions options, ReleaseApplier applier) : IDisposable
+internal sealed class SnapshotClient(ConfigCenterOptions options, ReleaseApplier applier) : IDisposable
 {
+    private readonly HttpClient http = CreateHttpClient(options.Server);
+
     public const string Source = "http";
 
     /// <summary>
