@@ -9,7 +9,7 @@ namespace ConfigCenter.Client.Internal;
 /// </summary>
 internal sealed class ClientMetrics : IDisposable
 {
-    public const string MeterName = "ConfigCenter.Client";
+    private const string MeterName = "ConfigCenter.Client";
 
     private readonly Meter _meter;
     private readonly Counter<long> _reloads;

@@ -64,7 +64,7 @@ internal sealed class ConfigCenterRuntime : IDisposable
         Transports = transports;
     }
 
-    public static string ClientVersion { get; } =
+    private static string ClientVersion { get; } =
         typeof(ConfigCenterRuntime).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
     public ConfigCenterOptions Options => _options;

@@ -20,7 +20,7 @@ internal sealed class SnapshotClient(ConfigCenterOptions options, ReleaseApplier
     /// The <c>code</c> member of the server's 404 problem details for a namespace without a release. Only that
     /// answer means "live, nothing published"; any other 404 is a wrong URL (another host, a wrong base path).
     /// </summary>
-    public const string ReleaseNotFoundCode = "release-not-found";
+    private const string ReleaseNotFoundCode = "release-not-found";
 
     private const string ProblemJson = "application/problem+json";
 
