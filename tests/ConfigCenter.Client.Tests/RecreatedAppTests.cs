@@ -31,6 +31,22 @@ public sealed class RecreatedAppTests(ServerWithEtcdFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task EtcdClient_AppliesALowerRevisionOfANewerGeneration_WrittenOverTheSameKey()
+    {
+        // The documents are written as the server's relay writes them, so this holds whatever the server does.
+        var app = ServerFixtureBase.NewApp("generation-etcd");
+        var key = EtcdKeys.Config(fixture.Server.Prefix, "dev", app, "application");
+        await fixture.Etcd!.PutAsync(key, Json(app, 3, "0000000000010000aaaa", "old-r3"));
+        using var client = TestClient.Start(o => UseEtcd(o, app));
+        var old = client.Runtime.Applier.Current["application"];
+
+        await fixture.Etcd.DeleteAsync(key);
+        await fixture.Etcd.PutAsync(key, Json(app, 1, "0000000000020000bbbb", "recreated"));
+
+        await AssertAppliesR1Async(client, old, "etcd");
+    }
+
+    [Fact]
     public async Task HubClient_ReconnectingAfterTheRecreate_SubscribesWithItsGeneration_AndGetsR1()
     {
         var app = ServerFixtureBase.NewApp("recreate-hub");
@@ -112,6 +128,24 @@ public sealed class RecreatedAppTests(ServerWithEtcdFixture fixture) : IClassFix
         Assert.Equal((3L, 1L), (change.OldRevision, change.NewRevision));
         if (source is not null) Assert.Equal(source, change.Source);
         return change;
+    }
+
+    private static string Json(string app, long revision, string generation, string greeting)
+    {
+        var items = new Dictionary<string, string?> { ["Greeting"] = greeting };
+        return System.Text.Json.JsonSerializer.Serialize(new ReleaseDocument
+        {
+            App = app,
+            Environment = "dev",
+            Namespace = "application",
+            Revision = revision,
+            Generation = generation,
+            Format = "properties",
+            PublishedAt = DateTimeOffset.UtcNow,
+            PublishedBy = "test",
+            Checksum = ReleaseChecksum.Compute(items),
+            Items = items,
+        }, ContractsJsonContext.Default.ReleaseDocument);
     }
 
     /// <summary>Creates the app and publishes r1, r2, r3 of <c>application</c> (in etcd too); returns a client key.</summary>
