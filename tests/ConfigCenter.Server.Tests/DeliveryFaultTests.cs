@@ -119,7 +119,7 @@ public sealed class DeliveryFaultTests
         {
             EtcdKey = key,
             Revision = revision,
-            Document = JsonSerializer.Serialize(Document(revision, message), Contracts.ContractsJsonContext.Default.ReleaseDocument),
+            Document = JsonSerializer.SerializeToUtf8Bytes(Document(revision, message), Contracts.ContractsJsonContext.Wire.ReleaseDocument),
         };
 
         await writer.WriteAsync([Row(1, "r1")], CancellationToken.None);

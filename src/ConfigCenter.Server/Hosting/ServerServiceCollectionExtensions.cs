@@ -44,6 +44,7 @@ internal static class ServerServiceCollectionExtensions
         services.AddSingleton<EtcdConnection>();
         services.AddSingleton<EtcdReleaseWriter>();
         services.AddSingleton<OutboxReconciler>();
+        services.AddSingleton<ParkedReleases>();
         services.AddSingleton<AppService>();
         services.AddSingleton<DraftService>();
         services.AddSingleton<ReleaseService>();

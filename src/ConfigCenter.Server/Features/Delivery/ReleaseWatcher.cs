@@ -89,7 +89,7 @@ internal sealed class ReleaseWatcher(
             foreach (var e in response.Events)
             {
                 if (e.Type == Mvccpb.Event.Types.EventType.Put) Apply(e.Kv);
-                else writer.Forget(e.Kv.Key.ToStringUtf8());
+                else Forget(e.Kv.Key.ToStringUtf8());
                 next = e.Kv.ModRevision + 1;
             }
             // Progress notifications do not move the resume point: etcd before 3.4.24 can send one ahead of
@@ -101,15 +101,22 @@ internal sealed class ReleaseWatcher(
     private void Apply(Mvccpb.KeyValue kv)
     {
         var key = kv.Key.ToStringUtf8();
-        var revision = ReleaseDocuments.RevisionOf(kv.Value.Span);
-        writer.Observed(key, revision, kv.ModRevision);
+        var head = ReleaseDocuments.HeadOf(kv.Value.Span);
+        writer.Observed(key, head, kv.ModRevision);
         // This replica's own publishes are already in the cache: skip them without parsing the items.
-        if (IsCached(key, revision)) return;
+        if (IsCached(key, head)) return;
         if (ReleaseDocuments.TryParse(kv.Value.Span, logger, key) is { } document) cache.TryUpdate(document);
     }
 
-    private bool IsCached(string key, long revision) =>
+    /// <summary>A deleted key (its app was deleted): this replica stops serving it too.</summary>
+    private void Forget(string key)
+    {
+        writer.Forget(key);
+        if (EtcdKeys.TryParseConfig(options.Value.Etcd.Prefix, key, out var env, out var app, out var ns)) cache.Remove(env, app, ns);
+    }
+
+    private bool IsCached(string key, ReleaseHeadInEtcd head) =>
         EtcdKeys.TryParseConfig(options.Value.Etcd.Prefix, key, out var env, out var app, out var ns)
         && cache.Get(env, app, ns) is { } cached
-        && cached.Document.Revision >= revision;
+        && !ReleaseOrder.IsNewer(head.Generation, head.Revision, cached.Document.Generation, cached.Document.Revision);
 }
