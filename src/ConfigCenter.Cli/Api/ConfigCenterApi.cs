@@ -87,6 +87,7 @@ internal sealed class ConfigCenterApi : IDisposable
     {
         if (!NamespaceFormats.TryParse(draft.Format, out var format) || format == NamespaceFormat.Properties)
             return draft.Items.ToDictionary(i => i.Key, i => i.Value, StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(draft.Content)) return new Dictionary<string, string?>(); // a new json/yaml namespace
         var flat = DocumentFlattener.Flatten(format, draft.Content);
         return flat.Items ?? throw new CliException($"The draft is not a valid {draft.Format} document: {flat.Error!.Message}");
     }
