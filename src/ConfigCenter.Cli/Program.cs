@@ -44,5 +44,16 @@ internal static class Program
         {
             return ExitCodes.Error;
         }
+        catch (TaskCanceledException)
+        {
+            // Not our token: HttpClient's timeout.
+            await console.Error.WriteLineAsync("error: the server did not answer in time.");
+            return ExitCodes.Error;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await console.Error.WriteLineAsync($"error: {e.Message}");
+            return ExitCodes.Error;
+        }
     }
 }

@@ -141,6 +141,16 @@ public sealed class ApplyTests(CliServerFixture fixture) : IClassFixture<CliServ
     }
 
     [Fact]
+    public async Task Pull_IntoAMissingDirectory_FailsWithOneLine()
+    {
+        var result = await fixture.RunAsync("pull", "-o", Path.Combine(_dir, "no", "such", "dir", "configcenter.yaml"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("error: ", result.Error, StringComparison.Ordinal);
+        Assert.Single(result.Error.Trim().Split('\n'));
+    }
+
+    [Fact]
     public async Task PullThenApply_IsANoOp()
     {
         var app = CliServerFixture.NewApp();

@@ -8,7 +8,11 @@ public sealed record CliResult(int ExitCode, string Output, string Error)
 /// <summary>Runs configcenter in-process (Program.RunAsync) with captured output, its own profile directory and environment.</summary>
 public static class Cli
 {
-    public static async Task<CliResult> RunAsync(string profileDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Task<CliResult> RunAsync(string profileDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunAsync(profileDirectory, environment, useColor: false, args);
+
+    /// <summary><paramref name="useColor"/> stands for a terminal (the process decides it from Console.IsOutputRedirected and NO_COLOR).</summary>
+    public static async Task<CliResult> RunAsync(string profileDirectory, IReadOnlyDictionary<string, string> environment, bool useColor, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -17,6 +21,7 @@ public static class Cli
             Out = output,
             Error = error,
             ProfileDirectory = profileDirectory,
+            UseColor = useColor,
             // The test process's own variables must not leak in (a developer's CONFIGCENTER_TOKEN, CI's GITHUB_SHA).
             Environment = name => environment.TryGetValue(name, out var value) ? value : null,
         };

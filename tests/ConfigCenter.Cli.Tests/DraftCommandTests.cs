@@ -54,6 +54,17 @@ public sealed class DraftCommandTests(CliServerFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Delete_InAnUnknownNamespace_ShowsTheServersNotFound()
+    {
+        var app = await NewAppAsync();
+
+        var result = await fixture.RunAsync("delete", "A", "-a", app, "-e", "prod", "-n", "missing");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("error: 404", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Import_FlattensAppSettingsLikeIConfiguration()
     {
         var app = await NewAppAsync();

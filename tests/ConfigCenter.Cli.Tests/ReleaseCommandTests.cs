@@ -73,6 +73,17 @@ public sealed class ReleaseCommandTests(CliServerFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Diff_OnATerminal_ColoursAddedKeysGreen()
+    {
+        var app = await AppWithKeyAsync("20");
+
+        var result = await Cli.RunAsync(fixture.ProfileDirectory, new Dictionary<string, string>(), useColor: true, "diff", "-a", app, "-e", "prod");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("\u001b[32m+ Pool:Size = 20\u001b[0m", result.Output.Trim());
+    }
+
+    [Fact]
     public async Task Rollback_PublishesTheEarlierContentAsANewRevision()
     {
         var app = await AppWithKeyAsync("20");

@@ -55,8 +55,9 @@ internal static class DesiredStateReader
             var ns = ctx.Mapping(nsNode, field);
             ctx.OnlyKeys(ns, field, "format", "environments");
             var format = ctx.OptionalScalar(ns, "format", field) ?? "properties";
-            if (!NamespaceFormats.TryParse(format, out _))
+            if (!NamespaceFormats.TryParse(format, out var parsed))
                 throw ctx.Error(Child(ns, "format")!, $"{field}.format", $"'{format}' is not a format; use properties, json or yaml.");
+            format = parsed.ToWire();
             var drafts = new List<DesiredDraft>();
             if (Child(ns, "environments") is { } envs)
             {
