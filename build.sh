@@ -5,7 +5,7 @@
 #   ./build.sh run  [...]  run the server (arguments go to the app)
 #   ./build.sh bench [...] run the benchmarks in Release (arguments go to BenchmarkDotNet)
 #   ./build.sh pack        pack every IsPackable project (libraries + the configcenter tool) into artifacts/packages
-#   ./build.sh public-api  after an intended public API change: add new symbols to PublicAPI.Unshipped.txt
+#   ./build.sh public-api  after an intended public API change (or for a new library): list new symbols in PublicAPI.Unshipped.txt
 #                          and drop removed ones, for every library that tracks its public API
 set -euo pipefail
 
@@ -168,7 +168,12 @@ cmd_public_api() {
   for round in 1 2; do
   for project in $(packable_projects); do
     dir="$(dirname "$project")"
-    [ -f "$dir/PublicAPI.Unshipped.txt" ] || continue
+    [ "$(dotnet msbuild "$project" -getProperty:PackAsTool 2>/dev/null)" = "true" ] && continue
+    if [ ! -f "$dir/PublicAPI.Shipped.txt" ]; then
+      log "starting public API tracking for $project"
+      : > "$dir/PublicAPI.Shipped.txt"
+      echo '#nullable enable' > "$dir/PublicAPI.Unshipped.txt"
+    fi
     for pass in 1 2 3; do
       output="$(dotnet build "$project" -c Release --no-incremental 2>&1 || true)"
       grep -q "RS001[67].*$(basename "$project")" <<<"$output" || break
