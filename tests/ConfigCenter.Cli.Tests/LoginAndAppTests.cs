@@ -60,6 +60,17 @@ public sealed class LoginAndAppTests(CliServerFixture fixture) : IClassFixture<C
     }
 
     [Fact]
+    public async Task ABadToken_ExitsTwoAndSaysHowToSignIn()
+    {
+        var env = new Dictionary<string, string> { ["CONFIGCENTER_SERVER"] = fixture.Server.BaseAddress.ToString(), ["CONFIGCENTER_TOKEN"] = "expired" };
+
+        var result = await Cli.RunAsync(Path.Combine(Path.GetTempPath(), $"no-profile-{Guid.NewGuid():N}"), env, "apps");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("error: 401 Unauthorized: not signed in or the token expired", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WithoutServerOrLogin_ExitsTwoAndSaysHowToSignIn()
     {
         var result = await Cli.RunAsync(Path.Combine(Path.GetTempPath(), $"no-profile-{Guid.NewGuid():N}"), new Dictionary<string, string>(), "apps");

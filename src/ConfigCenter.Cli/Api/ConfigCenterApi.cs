@@ -110,9 +110,9 @@ internal sealed class ConfigCenterApi : IDisposable
     private static async Task<CliException> ProblemAsync(HttpResponseMessage response, CancellationToken ct)
     {
         var status = $"{(int)response.StatusCode} {response.ReasonPhrase}";
-        if (response.StatusCode == HttpStatusCode.Unauthorized && response.Content.Headers.ContentLength is 0 or null)
-            return new CliException($"{status}: not signed in or the token expired; run `configcenter login` or set CONFIGCENTER_TOKEN.");
         var text = await response.Content.ReadAsStringAsync(ct);
+        var notSignedIn = new CliException($"{status}: not signed in or the token expired; run `configcenter login` or set CONFIGCENTER_TOKEN.");
+        if (response.StatusCode == HttpStatusCode.Unauthorized && string.IsNullOrWhiteSpace(text)) return notSignedIn;
         try
         {
             using var problem = JsonDocument.Parse(text);
@@ -123,6 +123,8 @@ internal sealed class ConfigCenterApi : IDisposable
             if (root.TryGetProperty("field", out var f)) where.Add(f.ToString());
             if (root.TryGetProperty("line", out var l)) where.Add($"line {l}");
             if (root.TryGetProperty("column", out var c)) where.Add($"column {c}");
+            // A rejected token gets a bare "Unauthorized" problem; sign-in failures say what was wrong in the detail.
+            if (response.StatusCode == HttpStatusCode.Unauthorized && string.IsNullOrEmpty(detail)) return notSignedIn;
             var message = string.Join(": ", new[] { title, detail }.Where(s => !string.IsNullOrEmpty(s)));
             if (where.Count > 0) message += $" ({string.Join(", ", where)})";
             return new CliException($"{status}: {(message.Length > 0 ? message : text)}");
