@@ -24,23 +24,26 @@ internal static class DraftWriter
     {
         var diff = ItemsDiffer.Compare(current, desired);
         if (IsEmpty(diff)) return diff;
+        // Every write carries the ETag of the draft as read (then as left by our previous write), so an edit made
+        // by someone else in between fails with 412 instead of being overwritten.
+        var etag = draft.ETag;
         if (!NamespaceFormats.TryParse(draft.Format, out var format) || format == NamespaceFormat.Properties)
         {
-            foreach (var entry in diff.Removed) await api.DeleteItemAsync(target, entry.Key, ct);
+            foreach (var entry in diff.Removed) etag = await api.DeleteItemAsync(target, entry.Key, ct, etag);
             foreach (var entry in diff.Changed.Where(e => current.ContainsKey(e.Key) is false))
             {
                 // Only the case changed: the old spelling must go, or the server keeps both.
                 var old = current.Keys.First(k => ConfigKeys.Comparer.Equals(k, entry.Key));
-                await api.DeleteItemAsync(target, old, ct);
+                etag = await api.DeleteItemAsync(target, old, ct, etag);
             }
-            foreach (var entry in diff.Added.Concat(diff.Changed)) await api.SetItemAsync(target, entry.Key, entry.NewValue, null, ct);
+            foreach (var entry in diff.Added.Concat(diff.Changed)) etag = await api.SetItemAsync(target, entry.Key, entry.NewValue, null, ct, etag);
             return diff;
         }
         // A file in the namespace's own format is stored as written (comments and order kept), when it is the whole desired state.
         var content = source is not null && source.Format == format && SameItems(source.Items, desired)
             ? source.Text
             : format == NamespaceFormat.Json ? ConfigExporter.ToJson(desired) : ConfigExporter.ToYaml(desired);
-        await api.SetContentAsync(target, content, ct);
+        await api.SetContentAsync(target, content, ct, etag);
         return diff;
     }
 

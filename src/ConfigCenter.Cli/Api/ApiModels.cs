@@ -13,7 +13,10 @@ internal sealed record NamespaceView(string Name, string Format);
 
 internal sealed record DraftItem(string Key, string? Value, string Comment);
 
-internal sealed record DraftView(string Format, IReadOnlyList<DraftItem> Items, string Content, long? PublishedRevision, bool HasChanges, long Version);
+internal sealed record DraftView(string Format, IReadOnlyList<DraftItem> Items, string Content, long? PublishedRevision, bool HasChanges, long Version)
+{
+    public string ETag => $"\"{Version}\"";
+}
 
 internal sealed record ReleaseSummary(long Revision, string Checksum, DateTimeOffset PublishedAt, string PublishedBy, string Message, long? RolledBackFrom);
 

@@ -52,14 +52,15 @@ internal sealed class ConfigCenterApi : IDisposable
 
     public Task<DraftView> DraftAsync(NamespaceRef ns, CancellationToken ct) => SendAsync<DraftView>(HttpMethod.Get, ns.Path, null, ct);
 
-    public Task SetItemAsync(NamespaceRef ns, string key, string? value, string? comment, CancellationToken ct) =>
-        SendAsync<object>(HttpMethod.Put, $"{ns.Path}/items/{E(key)}", new { value, comment }, ct);
+    /// <summary>Draft writes take the ETag the caller last saw (null = unconditional) and return the draft's new one.</summary>
+    public Task<string?> SetItemAsync(NamespaceRef ns, string key, string? value, string? comment, CancellationToken ct, string? ifMatch = null) =>
+        WriteDraftAsync(ns, HttpMethod.Put, $"{ns.Path}/items/{E(key)}", new { value, comment }, ifMatch, ct);
 
-    public Task DeleteItemAsync(NamespaceRef ns, string key, CancellationToken ct) =>
-        SendAsync<object>(HttpMethod.Delete, $"{ns.Path}/items/{E(key)}", null, ct);
+    public Task<string?> DeleteItemAsync(NamespaceRef ns, string key, CancellationToken ct, string? ifMatch = null) =>
+        WriteDraftAsync(ns, HttpMethod.Delete, $"{ns.Path}/items/{E(key)}", null, ifMatch, ct);
 
-    public Task SetContentAsync(NamespaceRef ns, string content, CancellationToken ct) =>
-        SendAsync<object>(HttpMethod.Put, $"{ns.Path}/content", new { content }, ct);
+    public Task<string?> SetContentAsync(NamespaceRef ns, string content, CancellationToken ct, string? ifMatch = null) =>
+        WriteDraftAsync(ns, HttpMethod.Put, $"{ns.Path}/content", new { content }, ifMatch, ct);
 
     public Task<List<ReleaseSummary>> ReleasesAsync(NamespaceRef ns, CancellationToken ct) =>
         SendAsync<List<ReleaseSummary>>(HttpMethod.Get, $"{ns.Path}/releases", null, ct);
@@ -95,6 +96,19 @@ internal sealed class ConfigCenterApi : IDisposable
     /// <summary>The items of the namespace's current release; empty when nothing was published.</summary>
     public async Task<IReadOnlyDictionary<string, string?>> LiveItemsAsync(NamespaceRef ns, long? publishedRevision, CancellationToken ct) =>
         publishedRevision is { } revision ? (await ReleaseAsync(ns, revision, ct)).Items : new Dictionary<string, string?>();
+
+    private async Task<string?> WriteDraftAsync(NamespaceRef ns, HttpMethod method, string path, object? body, string? ifMatch, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null) request.Content = JsonContent.Create(body, options: Json);
+        if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        using var response = await _http.SendAsync(request, ct);
+        if (response.StatusCode == HttpStatusCode.PreconditionFailed)
+            throw new CliException($"412 Precondition Failed: the draft of {ns} changed after it was read (someone else edited it); "
+                + "nothing more was written to it; run the command again.");
+        if (!response.IsSuccessStatusCode) throw await ProblemAsync(response, ct);
+        return response.Headers.ETag?.ToString();
+    }
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct)
     {
