@@ -23,9 +23,9 @@ public sealed class EtcdAuthTests
         await EnableAuthAsync(etcd.Endpoints[0]);
         await using var server = await StartServerAsync(etcd);
         using var admin = await server.CreateAdminClientAsync();
-        var api = new ConfigCenterApi(admin);
+        var api = new ConfigCenterApiClient(admin);
         var app = ServerFixtureBase.NewApp("etcd-auth");
-        await api.CreateAppAsync(app, "dev", ("application", "properties"));
+        await api.CreateAppWithKeyAsync(app, "dev", ("application", "properties"));
         await api.PublishItemsAsync(app, "dev", "application", ("Greeting", "hello"));
         await WaitDeliveredAsync(admin);
 
@@ -69,9 +69,9 @@ public sealed class EtcdAuthTests
         await EnableAuthAsync(etcd.Endpoints[0]);
         await using var server = await StartServerAsync(etcd);
         using var admin = await server.CreateAdminClientAsync();
-        var api = new ConfigCenterApi(admin);
+        var api = new ConfigCenterApiClient(admin);
         var app = ServerFixtureBase.NewApp("etcd-auth-server");
-        var apiKey = await api.CreateAppAsync(app, "dev", ("application", "properties"));
+        var apiKey = await api.CreateAppWithKeyAsync(app, "dev", ("application", "properties"));
         await api.PublishItemsAsync(app, "dev", "application", ("Greeting", "hello"));
         await WaitDeliveredAsync(admin);
 

@@ -1,6 +1,6 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Security.Cryptography;
 using ConfigCenter.Client.Tests.Infrastructure;
 using ConfigCenter.Testing;
 
@@ -23,9 +23,9 @@ public sealed class EtcdTlsTests : IDisposable
         await using var etcd = await StartEtcdAsync(pki, tlsPort, requireClientCertificates: true);
         await using var server = await ConfigCenterServerHost.StartAsync(etcd.Endpoints);
         using var admin = await server.CreateAdminClientAsync();
-        var api = new ConfigCenterApi(admin);
+        var api = new ConfigCenterApiClient(admin);
         var app = ServerFixtureBase.NewApp("etcd-tls");
-        await api.CreateAppAsync(app, "dev", ("application", "properties"));
+        await api.CreateAppWithKeyAsync(app, "dev", ("application", "properties"));
         var first = await api.PublishItemsAsync(app, "dev", "application", ("Greeting", "hello"));
         await WaitFor.ConditionAsync(async () => (await etcd.GetAsync(Contracts.EtcdKeys.Config(server.Prefix, "dev", app, "application")))
             ?.Contains($"\"revision\":{first},", StringComparison.Ordinal) == true, TimeSpan.FromSeconds(15), "etcd holds r1");

@@ -3,8 +3,8 @@ using ConfigCenter.Client.Server;
 using ConfigCenter.Client.Tests.Infrastructure;
 using ConfigCenter.Contracts;
 using ConfigCenter.Testing;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace ConfigCenter.Client.Tests;
 
@@ -151,7 +151,7 @@ public sealed class RecreatedAppTests(ServerWithEtcdFixture fixture) : IClassFix
     /// <summary>Creates the app and publishes r1, r2, r3 of <c>application</c> (in etcd too); returns a client key.</summary>
     private async Task<string> PublishThreeAsync(string app)
     {
-        var key = await fixture.Api.CreateAppAsync(app, "dev", ("application", "properties"));
+        var key = await fixture.Api.CreateAppWithKeyAsync(app, "dev", ("application", "properties"));
         for (var i = 1; i <= 3; i++) await fixture.PublishDeliveredAsync(app, "application", ("Greeting", $"old-r{i}"));
         return key;
     }
@@ -160,7 +160,7 @@ public sealed class RecreatedAppTests(ServerWithEtcdFixture fixture) : IClassFix
     private async Task<string> RecreateAsync(string app)
     {
         await fixture.Api.DeleteAppAsync(app);
-        return await fixture.Api.CreateAppAsync(app, "dev", ("application", "properties"));
+        return await fixture.Api.CreateAppWithKeyAsync(app, "dev", ("application", "properties"));
     }
 
     private void UseEtcd(ConfigCenterOptions o, string app)

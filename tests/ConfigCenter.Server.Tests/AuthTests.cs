@@ -1,17 +1,18 @@
 using System.Net.Http.Json;
 using System.Net;
+using ConfigCenter.Testing;
 
 namespace ConfigCenter.Server.Tests;
 
 /// <summary>Management needs a signed-in user; the client read endpoint takes only a key scoped to its app and environment.</summary>
 public sealed class AuthTests(StandaloneServerFixture server) : IClassFixture<StandaloneServerFixture>, IAsyncLifetime
 {
-    private ManagementClient _api = null!;
+    private ConfigCenterApiClient _api = null!;
     private string _key = "";
 
     public async Task InitializeAsync()
     {
-        _api = new ManagementClient(await server.Host.CreateAdminClientAsync());
+        _api = new ConfigCenterApiClient(await server.Host.CreateAdminClientAsync());
         await _api.Http.DeleteAsync("/api/v1/apps/secure");
         await _api.Http.DeleteAsync("/api/v1/apps/other");
         await _api.CreateAppAsync("secure", ("application", "properties"));
