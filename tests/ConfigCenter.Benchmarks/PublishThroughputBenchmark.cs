@@ -114,18 +114,21 @@ internal sealed class PublishThroughputBenchmark : IBenchmark
         report.Add(Name, $"{phase}: publish → etcd p99", BenchmarkReport.Percentile(latencies, 99), "ms");
         report.Add(Name, $"{phase}: CPU per release", measured.Cpu.TotalMilliseconds / arrivals.Count, "ms",
             "benchmark process (HTTP client + server + etcd watch probe) while the publishers ran");
+        report.Add(Name, $"{phase}: allocated per release", measured.Allocated / 1024.0 / arrivals.Count, "KiB",
+            "bytes allocated in the benchmark process (HTTP client + server + relay + probe), all threads");
     }
 
-    private readonly record struct Measurement(long Begin, TimeSpan Cpu);
+    private readonly record struct Measurement(long Begin, TimeSpan Cpu, long Allocated);
 
     /// <summary>Runs the publishers, then waits until etcd holds everything; CPU covers both (the relay's work too).</summary>
     private static async Task<Measurement> MeasureAsync(Func<Task> publishers, Func<bool> delivered)
     {
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var begin = Stopwatch.GetTimestamp();
         await publishers();
         await WaitFor.ConditionAsync(delivered, TimeSpan.FromSeconds(60), "every measured release reached etcd");
-        return new Measurement(begin, Process.GetCurrentProcess().TotalProcessorTime - cpuBefore);
+        return new Measurement(begin, Process.GetCurrentProcess().TotalProcessorTime - cpuBefore, GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore);
     }
 
     private static async Task ParallelAsync(IEnumerable<string> items, Func<string, Task> action) =>

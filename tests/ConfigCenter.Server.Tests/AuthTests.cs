@@ -56,11 +56,17 @@ public sealed class AuthTests(StandaloneServerFixture server) : IClassFixture<St
         using var client = KeyClient(_key);
         var response = await client.GetAsync("/api/v1/config/prod/secure/application");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.StartsWith("\"1.", response.Headers.ETag!.Tag, StringComparison.Ordinal); // "{revision}.{generation}"
+        var etag = response.Headers.ETag!.Tag;
+        Assert.StartsWith("\"1.", etag, StringComparison.Ordinal); // "{revision}.{generation}"
 
         using var conditional = new HttpRequestMessage(HttpMethod.Get, "/api/v1/config/prod/secure/application");
-        conditional.Headers.TryAddWithoutValidation("If-None-Match", "\"1\"");
+        conditional.Headers.TryAddWithoutValidation("If-None-Match", etag);
         Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(conditional)).StatusCode);
+
+        // The revision alone (a client of the old history) is not the same release.
+        using var revisionOnly = new HttpRequestMessage(HttpMethod.Get, "/api/v1/config/prod/secure/application");
+        revisionOnly.Headers.TryAddWithoutValidation("If-None-Match", "\"1\"");
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(revisionOnly)).StatusCode);
     }
 
     [Theory]
