@@ -82,8 +82,8 @@ public sealed class EtcdPrefixWatch
         var request = new RangeRequest { Key = EtcdRanges.Key(Prefix), RangeEnd = EtcdRanges.PrefixEnd(Prefix) };
         var response = await _connection.CallAsync((invoker, o) => new KV.KVClient(invoker).RangeAsync(request, o).ResponseAsync, ct).ConfigureAwait(false);
         _logger.LogDebug("Read {Count} keys under {Prefix} at r{Revision}", response.Kvs.Count, Prefix, response.Header.Revision);
-        _handler.OnSnapshot(response.Kvs, response.Header.Revision);
         _handler.OnConnected(_connection.CurrentEndpoint);
+        _handler.OnSnapshot(response.Kvs, response.Header.Revision);
         return response.Header.Revision + 1;
     }
 }

@@ -1,3 +1,4 @@
+using ConfigCenter.Etcd;
 using ConfigCenter.Server.Components;
 using ConfigCenter.Server.Features.Apps;
 using ConfigCenter.Server.Features.Auth;
@@ -6,7 +7,6 @@ using ConfigCenter.Server.Features.Drafts;
 using ConfigCenter.Server.Features.Releases;
 using ConfigCenter.Server.Features.Status;
 using ConfigCenter.Server.Infrastructure;
-using ConfigCenter.Server.Infrastructure.Etcd;
 using ConfigCenter.Storage;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
@@ -41,7 +41,9 @@ internal static class ServerServiceCollectionExtensions
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<DeliveryStatus>();
         services.AddSingleton<DraftNotifier>();
-        services.AddSingleton<EtcdConnection>();
+        services.AddSingleton(sp => new EtcdConnection(
+            EtcdClientOptionsFrom(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConfigCenterServerOptions>>().Value.Etcd),
+            sp.GetRequiredService<ILogger<EtcdConnection>>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<EtcdReleaseWriter>();
         services.AddSingleton<OutboxReconciler>();
         services.AddSingleton<AppService>();
@@ -66,4 +68,18 @@ internal static class ServerServiceCollectionExtensions
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         return builder;
     }
+
+    /// <summary>The etcd layer's options for the server's settings (the server starts on the first endpoint, not a random one).</summary>
+    internal static EtcdClientOptions EtcdClientOptionsFrom(ConfigCenterServerOptions.EtcdSettings etcd) => new()
+    {
+        Endpoints = [.. etcd.Endpoints],
+        StartAtRandomEndpoint = false,
+        Username = etcd.Username,
+        Password = etcd.Password,
+        TrustedCaFile = etcd.Tls.CaFile,
+        ClientCertificateFile = etcd.Tls.CertFile,
+        ClientKeyFile = etcd.Tls.KeyFile,
+        RequestTimeout = etcd.RequestTimeout,
+        MaxRetryDelay = TimeSpan.FromSeconds(5),
+    };
 }

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using ConfigCenter.Server.Infrastructure.Etcd;
+using ConfigCenter.Etcd;
 using ConfigCenter.Storage.Entities;
 using Etcdserverpb;
 using Google.Protobuf;

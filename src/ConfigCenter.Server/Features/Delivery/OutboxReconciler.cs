@@ -1,7 +1,7 @@
 using ConfigCenter.Contracts;
 using ConfigCenter.Server.Features.Releases;
 using ConfigCenter.Server.Hosting;
-using ConfigCenter.Server.Infrastructure.Etcd;
+using ConfigCenter.Etcd;
 using ConfigCenter.Storage;
 using ConfigCenter.Storage.Entities;
 using Etcdserverpb;

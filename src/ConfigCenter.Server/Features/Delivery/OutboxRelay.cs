@@ -1,4 +1,4 @@
-using ConfigCenter.Server.Infrastructure.Etcd;
+using ConfigCenter.Etcd;
 using ConfigCenter.Storage;
 using Microsoft.EntityFrameworkCore;
 

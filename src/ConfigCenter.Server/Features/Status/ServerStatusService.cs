@@ -1,6 +1,6 @@
 using ConfigCenter.Server.Features.Delivery;
 using ConfigCenter.Server.Hosting;
-using ConfigCenter.Server.Infrastructure.Etcd;
+using ConfigCenter.Etcd;
 using ConfigCenter.Storage;
 using Etcdserverpb;
 using Microsoft.EntityFrameworkCore;
