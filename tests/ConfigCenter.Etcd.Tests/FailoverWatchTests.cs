@@ -14,6 +14,7 @@ public sealed class FailoverWatchTests(EtcdClusterFixture3 fixture) : IClassFixt
         using var connection = new EtcdConnection(new EtcdClientOptions { Endpoints = [.. fixture.Endpoints] });
         var handler = new RecordingHandler();
         await using var watch = new RunningWatch(connection, $"{prefix}/", handler);
+        await WaitFor.ConditionAsync(() => handler.Snapshots.Count == 1, Timeout, "the watch read the prefix");
         for (var i = 0; i < 5; i++) await fixture.Cluster.PutAsync($"{prefix}/k", $"v{i}");
         await WaitFor.ConditionAsync(() => handler.Events.Count == 5, Timeout, "the watch is live");
         var used = MemberAt(handler.LastEndpoint);
@@ -42,6 +43,7 @@ public sealed class FailoverWatchTests(EtcdClusterFixture3 fixture) : IClassFixt
         using var connection = new EtcdConnection(new EtcdClientOptions { Endpoints = [.. fixture.Endpoints] }, logger);
         var handler = new RecordingHandler();
         await using var watch = new RunningWatch(connection, $"{prefix}/", handler);
+        await WaitFor.ConditionAsync(() => handler.Snapshots.Count == 1, Timeout, "the watch read the prefix");
         await fixture.Cluster.PutAsync($"{prefix}/k", "before");
         await WaitFor.ConditionAsync(() => handler.Events.Count == 1, Timeout, "the watch is live");
         var used = MemberAt(handler.LastEndpoint);
