@@ -83,7 +83,7 @@ internal sealed class EtcdWatchStream(EtcdConnection connection, EtcdTarget targ
         }
     }
 
-    private void Deliver(IReadOnlyList<Mvccpb.Event> events, string prefix)
+    private void Deliver(Google.Protobuf.Collections.RepeatedField<Mvccpb.Event> events, string prefix)
     {
         try
         {

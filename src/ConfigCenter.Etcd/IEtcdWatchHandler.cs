@@ -20,6 +20,6 @@ public interface IEtcdWatchHandler
     /// <summary>The watch is live on <paramref name="endpoint"/> (after a read or when etcd created the watch stream).</summary>
     void OnConnected(string endpoint);
 
-    /// <summary>The watch broke on <paramref name="endpoint"/>; it retries on its own. <paramref name="error"/> is for status pages and logs.</summary>
-    void OnDisconnected(string endpoint, string error);
+    /// <summary>The watch broke on <paramref name="endpoint"/>; it retries on its own. <paramref name="reason"/> is for status pages and logs.</summary>
+    void OnDisconnected(string endpoint, string reason);
 }

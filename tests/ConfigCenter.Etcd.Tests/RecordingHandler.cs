@@ -55,5 +55,5 @@ internal sealed class RecordingHandler : IEtcdWatchHandler
 
     public void OnConnected(string endpoint) => Connected.Enqueue(endpoint);
 
-    public void OnDisconnected(string endpoint, string error) => Errors.Enqueue($"{endpoint}: {error}");
+    public void OnDisconnected(string endpoint, string reason) => Errors.Enqueue($"{endpoint}: {reason}");
 }

@@ -57,7 +57,7 @@ internal sealed class EtcdWatchTransport : IEtcdWatchHandler, IDisposable
 
     void IEtcdWatchHandler.OnConnected(string endpoint) => Status.Up(endpoint);
 
-    void IEtcdWatchHandler.OnDisconnected(string endpoint, string error) => Status.Down(endpoint, error);
+    void IEtcdWatchHandler.OnDisconnected(string endpoint, string reason) => Status.Down(endpoint, reason);
 
     private void Apply(IReadOnlyList<Mvccpb.KeyValue> kvs)
     {

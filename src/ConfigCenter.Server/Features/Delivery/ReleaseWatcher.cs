@@ -58,7 +58,7 @@ internal sealed class ReleaseWatcher(
     void IEtcdWatchHandler.OnConnected(string endpoint) => status.Reachable();
 
     // The watch logs its own failures and retries; delivery status reflects the relay's writes.
-    void IEtcdWatchHandler.OnDisconnected(string endpoint, string error) { }
+    void IEtcdWatchHandler.OnDisconnected(string endpoint, string reason) { }
 
     private string Apply(Mvccpb.KeyValue kv)
     {
