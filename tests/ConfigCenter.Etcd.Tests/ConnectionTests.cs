@@ -1,3 +1,4 @@
+using ConfigCenter.Client.Tests.Infrastructure;
 using ConfigCenter.Testing;
 using Etcdserverpb;
 using Google.Protobuf;
@@ -30,6 +31,32 @@ public sealed class ConnectionTests(EtcdClusterFixture fixture) : IClassFixture<
 
         Assert.Equal("2", (await connection.GetAsync("/auth/k"))!.Value.ToStringUtf8());
         Assert.True(logger.Has(LogLevel.Information, "authenticating again"), "the expired token was renewed: " + logger);
+    }
+
+    [Fact]
+    public async Task Watch_AfterEtcdExpiredTheToken_AuthenticatesAgainAndCatchesUp()
+    {
+        await using var etcd = await EtcdCluster.StartAsync(1, arguments: _ => ["--auth-token-ttl=2"]);
+        await EnableAuthAsync(etcd.Endpoints[0]);
+        await using var proxy = new TcpProxy(new Uri(etcd.Endpoints[0]));
+        var logger = new ListLogger();
+        using var connection = new EtcdConnection(new EtcdClientOptions { Endpoints = [proxy.Url], Username = User, Password = Password }, logger);
+        using var writer = new EtcdConnection(new EtcdClientOptions { Endpoints = [.. etcd.Endpoints], Username = User, Password = Password });
+        var handler = new RecordingHandler();
+        await using var watch = new RunningWatch(connection, "/auth-watch/", handler);
+        await WaitFor.ConditionAsync(() => handler.Snapshots.Count == 1, TimeSpan.FromSeconds(20), "the watch read the prefix");
+
+        // The watch's token expires while nothing happens (see above for why this is a wait); then the watch loses its
+        // connection, and comes back with the expired token, which etcd refuses by cancelling the watch.
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        proxy.Disconnect();
+        await WaitFor.ConditionAsync(() => !handler.Errors.IsEmpty, TimeSpan.FromSeconds(20), "the watch notices it is cut off");
+        await writer.PutAsync("/auth-watch/k", ByteString.CopyFromUtf8("while away"));
+        proxy.Reconnect();
+
+        await WaitFor.ConditionAsync(() => handler.Events.Count == 1, TimeSpan.FromSeconds(30), "the watch authenticated again and caught up");
+        Assert.Equal("while away", handler.Events[0].Value);
+        Assert.True(logger.Has(LogLevel.Warning, "invalid auth token"), "etcd refused the expired token first: " + logger);
     }
 
     [Fact]
