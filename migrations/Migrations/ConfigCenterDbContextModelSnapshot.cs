@@ -254,6 +254,13 @@ namespace ConfigCenter.Migrations.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Generation")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(63)
@@ -282,16 +289,26 @@ namespace ConfigCenter.Migrations.Migrations
                     b.Property<long?>("DeliveredAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Document")
+                    b.Property<byte[]>("Document")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("EtcdKey")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Generation")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("");
+
                     b.Property<string>("LastError")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("ParkedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("Revision")
                         .HasColumnType("INTEGER");
@@ -299,6 +316,8 @@ namespace ConfigCenter.Migrations.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("DeliveredAt");
+
+                    b.HasIndex("ParkedAt");
 
                     b.ToTable("Outbox", (string)null);
                 });
@@ -331,7 +350,15 @@ namespace ConfigCenter.Migrations.Migrations
 
                     b.Property<string>("Format")
                         .IsRequired()
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("Generation")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("");
 
                     b.Property<string>("ItemsJson")
                         .IsRequired()

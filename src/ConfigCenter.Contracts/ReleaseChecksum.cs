@@ -16,10 +16,16 @@ public static class ReleaseChecksum
         Indented = false,
     };
 
+    /// <summary>The items in canonical order: by upper-invariant key, ordinally, then by key.</summary>
+    public static List<KeyValuePair<string, string?>> Sort(IEnumerable<KeyValuePair<string, string?>> items) =>
+        [.. items.OrderBy(i => i.Key.ToUpperInvariant(), StringComparer.Ordinal).ThenBy(i => i.Key, StringComparer.Ordinal)];
+
     /// <summary>The canonical UTF-8 JSON of <paramref name="items"/>.</summary>
-    public static byte[] Canonicalize(IEnumerable<KeyValuePair<string, string?>> items)
+    public static byte[] Canonicalize(IEnumerable<KeyValuePair<string, string?>> items) => CanonicalizeSorted(Sort(items));
+
+    /// <summary>The canonical UTF-8 JSON of items already in canonical order (see <see cref="Sort"/>).</summary>
+    public static byte[] CanonicalizeSorted(IReadOnlyList<KeyValuePair<string, string?>> sorted)
     {
-        var sorted = items.OrderBy(i => i.Key.ToUpperInvariant(), StringComparer.Ordinal).ThenBy(i => i.Key, StringComparer.Ordinal);
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
@@ -35,8 +41,10 @@ public static class ReleaseChecksum
     }
 
     /// <summary><c>sha256:</c> + lowercase hex of the canonical items.</summary>
-    public static string Compute(IEnumerable<KeyValuePair<string, string?>> items) =>
-        "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Canonicalize(items)));
+    public static string Compute(IEnumerable<KeyValuePair<string, string?>> items) => OfCanonical(Canonicalize(items));
+
+    /// <summary><c>sha256:</c> + lowercase hex of canonical bytes computed already.</summary>
+    public static string OfCanonical(ReadOnlySpan<byte> canonical) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(canonical));
 
     /// <summary>True when the document's checksum matches its items.</summary>
     public static bool Verify(ReleaseDocument document) =>

@@ -56,4 +56,15 @@ public sealed record ReleaseDocument
 [JsonSerializable(typeof(RegistryEntry))]
 [JsonSerializable(typeof(SortedDictionary<string, string?>))]
 [JsonSerializable(typeof(Dictionary<string, string?>))]
-public sealed partial class ContractsJsonContext : JsonSerializerContext;
+public sealed partial class ContractsJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// The options for bytes that leave the process (etcd values, HTTP bodies, cache files): like <see cref="Default"/>,
+    /// but non-ASCII text is written as UTF-8 instead of <c>\uXXXX</c> escapes, so a document's size is its text's size.
+    /// </summary>
+    public static ContractsJsonContext Wire { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Encoder = MinimalJsonEncoder.Instance,
+    });
+}

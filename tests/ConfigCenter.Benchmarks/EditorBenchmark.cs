@@ -2,7 +2,6 @@ using ConfigCenter.Server.Features.Apps;
 using ConfigCenter.Server.Features.Drafts;
 using ConfigCenter.Server.Features.Releases;
 using ConfigCenter.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace ConfigCenter.Benchmarks;

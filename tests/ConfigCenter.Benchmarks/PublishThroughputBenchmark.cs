@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using ConfigCenter.Contracts;
 using ConfigCenter.Testing;
 using Etcdserverpb;
@@ -59,7 +58,7 @@ internal sealed class PublishThroughputBenchmark : IBenchmark
             var start = await PublishAsync(admin, loops[0], ct);
             var revision = ++revisions[0];
             long arrived = 0;
-            await WaitFor.ConditionAsync(() => probe.TryGetArrival(Key(loops[0]), revision, out arrived), TimeSpan.FromSeconds(10), "the release reached etcd");
+            await WaitFor.ConditionAsync(() => probe.TryGetArrival(Key(loops[0]), revision, out arrived), TimeSpan.FromSeconds(10), "the release reached etcd", ct);
             single.Add(Stopwatch.GetElapsedTime(start, arrived).TotalMilliseconds);
         }
         single.Sort();
@@ -75,7 +74,7 @@ internal sealed class PublishThroughputBenchmark : IBenchmark
             await PublishAsync(admin, ns, ct);
             await EditAsync(admin, ns, "second", ct);
         });
-        await WaitFor.ConditionAsync(() => targets.All(ns => probe.Reached(Key(ns), 1)), TimeSpan.FromSeconds(60), "every first release reached etcd");
+        await WaitFor.ConditionAsync(() => targets.All(ns => probe.Reached(Key(ns), 1)), TimeSpan.FromSeconds(60), "every first release reached etcd", ct);
         var publishStarts = new long[targets.Length];
         Console.WriteLine($"PHASE publish: {targets.Length} releases");
         var measured = await MeasureAsync(() => Task.WhenAll(Enumerable.Range(0, Publishers).Select(async p =>

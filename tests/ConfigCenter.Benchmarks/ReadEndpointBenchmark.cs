@@ -1,10 +1,5 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using ConfigCenter.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace ConfigCenter.Benchmarks;
 

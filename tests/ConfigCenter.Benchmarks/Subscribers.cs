@@ -26,7 +26,6 @@ internal sealed class SubscriberProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Task _reading;
-    private readonly List<long> _rounds = [];
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource<List<long[]>> _report = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<long[]> _reported = [];
@@ -209,7 +208,10 @@ internal sealed class HubSubscriber(ClientWebSocket socket, Task reading, Cancel
 
     public static async Task<HubSubscriber> StartAsync(Uri server, string apiKey, string app, long known, Action hit, CancellationToken ct)
     {
+        // Owned by the returned subscriber, which disposes it.
+#pragma warning disable CA2000
         var socket = new ClientWebSocket();
+#pragma warning restore CA2000
         socket.Options.SetRequestHeader(ConfigHubRoutes.ApiKeyHeader, apiKey);
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
         var url = new UriBuilder(new Uri(server, ConfigHubRoutes.Hub)) { Scheme = server.Scheme == "https" ? "wss" : "ws" }.Uri;
@@ -217,7 +219,9 @@ internal sealed class HubSubscriber(ClientWebSocket socket, Task reading, Cancel
         await SendAsync(socket, "{\"protocol\":\"json\",\"version\":1}", ct);
         var subscribe = JsonSerializer.Serialize(new
         {
-            type = 1, invocationId = "1", target = nameof(IConfigHub.Subscribe),
+            type = 1,
+            invocationId = "1",
+            target = nameof(IConfigHub.Subscribe),
             arguments = new object[] { app, PublishToReloadBenchmark.Env, new[] { PublishToReloadBenchmark.Ns }, new Dictionary<string, long> { [PublishToReloadBenchmark.Ns] = known }, new { instanceId = Guid.NewGuid().ToString("N") } },
         });
         await SendAsync(socket, subscribe, ct);
@@ -231,7 +235,9 @@ internal sealed class HubSubscriber(ClientWebSocket socket, Task reading, Cancel
             text += System.Text.Encoding.UTF8.GetString(buffer, 0, result.Count);
             if (text.Contains("\"error\"", StringComparison.Ordinal)) throw new InvalidOperationException($"Subscribe failed: {text}");
         }
+#pragma warning disable CA2000 // owned by the returned subscriber
         var stop = new CancellationTokenSource();
+#pragma warning restore CA2000
         var reading = Task.Run(async () =>
         {
             var lastPing = Stopwatch.GetTimestamp();

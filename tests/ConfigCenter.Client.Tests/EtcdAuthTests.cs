@@ -82,8 +82,16 @@ public sealed class EtcdAuthTests
         var items = new Dictionary<string, string?> { ["Greeting"] = "from another replica" };
         var document = new Contracts.ReleaseDocument
         {
-            App = app, Environment = "dev", Namespace = "application", Revision = 9, Format = "properties", PublishedAt = DateTimeOffset.UtcNow,
-            PublishedBy = "replica-2", Message = "elsewhere", Checksum = Contracts.ReleaseChecksum.Compute(items), Items = items,
+            App = app,
+            Environment = "dev",
+            Namespace = "application",
+            Revision = 9,
+            Format = "properties",
+            PublishedAt = DateTimeOffset.UtcNow,
+            PublishedBy = "replica-2",
+            Message = "elsewhere",
+            Checksum = Contracts.ReleaseChecksum.Compute(items),
+            Items = items,
         };
         await PutAuthenticatedAsync(etcd.Endpoints[0], Contracts.EtcdKeys.Config(server.Prefix, "dev", app, "application"),
             JsonSerializer.Serialize(document, Contracts.ContractsJsonContext.Default.ReleaseDocument));

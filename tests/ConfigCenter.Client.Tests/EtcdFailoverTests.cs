@@ -1,5 +1,4 @@
 using ConfigCenter.Client.Tests.Infrastructure;
-using ConfigCenter.Testing;
 
 namespace ConfigCenter.Client.Tests;
 

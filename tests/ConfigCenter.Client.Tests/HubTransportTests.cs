@@ -81,7 +81,7 @@ public sealed class HubTransportTests(StandaloneServerFixture fixture) : IClassF
         using var metrics = new ClientMetrics(app, "dev", () => new Dictionary<string, long>(), []);
         using var writer = new CacheWriter(cache);
         var applier = new ReleaseApplier(options, published.Add, writer, metrics, NullLogger.Instance);
-        using var snapshots = new SnapshotClient(SnapshotClient.CreateHttpClient(options.Server), options, applier);
+        using var snapshots = new SnapshotClient(options, applier);
 
         await snapshots.FetchAllAsync(CancellationToken.None);
         await snapshots.FetchAllAsync(CancellationToken.None);

@@ -54,8 +54,15 @@ public sealed class ReleaseApplierTests : IDisposable
         var items = new Dictionary<string, string?> { ["Value"] = value };
         return new ReleaseDocument
         {
-            App = "app", Environment = "dev", Namespace = ns, Revision = revision, Format = "properties",
-            PublishedAt = DateTimeOffset.UtcNow, PublishedBy = "test", Checksum = ReleaseChecksum.Compute(items), Items = items,
+            App = "app",
+            Environment = "dev",
+            Namespace = ns,
+            Revision = revision,
+            Format = "properties",
+            PublishedAt = DateTimeOffset.UtcNow,
+            PublishedBy = "test",
+            Checksum = ReleaseChecksum.Compute(items),
+            Items = items,
         };
     }
 

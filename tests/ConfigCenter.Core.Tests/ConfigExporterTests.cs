@@ -1,5 +1,3 @@
-using ConfigCenter.Core;
-
 namespace ConfigCenter.Core.Tests;
 
 public class ConfigExporterTests
@@ -56,7 +54,10 @@ public class ConfigExporterTests
     {
         var json = ConfigExporter.ToJson(new Dictionary<string, string?>
         {
-            ["Pool:Size"] = "50", ["Hosts:0"] = "a", ["Hosts:1"] = "b", ["Off"] = null,
+            ["Pool:Size"] = "50",
+            ["Hosts:0"] = "a",
+            ["Hosts:1"] = "b",
+            ["Off"] = null,
         });
 
         Assert.Equal(
@@ -82,8 +83,13 @@ public class ConfigExporterTests
         // "Off" is a boolean to YAML 1.1 readers, so even as a key it is quoted.
         var yaml = ConfigExporter.ToYaml(new Dictionary<string, string?>
         {
-            ["Servers:0:Host"] = "alpha", ["Servers:0:Port"] = "8080", ["Servers:1:Host"] = "beta",
-            ["Flag"] = "true", ["Name"] = "orders", ["Off"] = null, ["Empty"] = "",
+            ["Servers:0:Host"] = "alpha",
+            ["Servers:0:Port"] = "8080",
+            ["Servers:1:Host"] = "beta",
+            ["Flag"] = "true",
+            ["Name"] = "orders",
+            ["Off"] = null,
+            ["Empty"] = "",
         });
 
         Assert.Equal(

@@ -1,5 +1,3 @@
-using ConfigCenter.Core;
-
 namespace ConfigCenter.Core.Tests;
 
 public class DocumentErrorTests

@@ -1,5 +1,4 @@
 using ConfigCenter.Contracts;
-using ConfigCenter.Core;
 
 namespace ConfigCenter.Core.Tests;
 

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace ConfigCenter.E2E.Tests;

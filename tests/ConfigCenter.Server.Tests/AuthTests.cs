@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using ConfigCenter.Testing;
 
 namespace ConfigCenter.Server.Tests;
 
@@ -37,7 +36,8 @@ public sealed class AuthTests(StandaloneServerFixture server) : IClassFixture<St
     public async Task Request_WithoutCredentials_Answers401(string method, string path)
     {
         using var anonymous = server.Host.CreateHttpClient();
-        var response = await anonymous.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = JsonContent.Create(new { }) });
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = JsonContent.Create(new { }) };
+        using var response = await anonymous.SendAsync(request);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 

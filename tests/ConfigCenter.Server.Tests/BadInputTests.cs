@@ -1,7 +1,5 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using ConfigCenter.Testing;
 
 namespace ConfigCenter.Server.Tests;
 
@@ -40,7 +38,8 @@ public sealed class BadInputTests(StandaloneServerFixture server) : IClassFixtur
     public async Task Create_WithBadInput_AnswersProblemDetailsAndCreatesNothing(string path, string body, int status)
     {
         var before = await SnapshotAsync();
-        var response = await _api.Http.PostAsync(path, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        using var response = await _api.Http.PostAsync(path, content);
         await AssertProblemAsync(response, status);
         Assert.Equal(before, await SnapshotAsync());
     }

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using ConfigCenter.Testing;
 
@@ -120,7 +119,7 @@ public sealed class DeliveryFaultTests
         {
             EtcdKey = key,
             Revision = revision,
-            Document = JsonSerializer.Serialize(Document(revision, message), Contracts.ContractsJsonContext.Default.ReleaseDocument),
+            Document = JsonSerializer.SerializeToUtf8Bytes(Document(revision, message), Contracts.ContractsJsonContext.Wire.ReleaseDocument),
         };
 
         await writer.WriteAsync([Row(1, "r1")], CancellationToken.None);
@@ -143,8 +142,16 @@ public sealed class DeliveryFaultTests
         var items = new Dictionary<string, string?> { ["A"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         return new Contracts.ReleaseDocument
         {
-            App = "catalog", Environment = "dev", Namespace = "application", Revision = revision, Format = "properties",
-            PublishedAt = DateTimeOffset.UtcNow, PublishedBy = "test", Message = message, Checksum = Contracts.ReleaseChecksum.Compute(items), Items = items,
+            App = "catalog",
+            Environment = "dev",
+            Namespace = "application",
+            Revision = revision,
+            Format = "properties",
+            PublishedAt = DateTimeOffset.UtcNow,
+            PublishedBy = "test",
+            Message = message,
+            Checksum = Contracts.ReleaseChecksum.Compute(items),
+            Items = items,
         };
     }
 }

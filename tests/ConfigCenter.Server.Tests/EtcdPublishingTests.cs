@@ -37,7 +37,8 @@ public sealed class EtcdPublishingTests(EtcdClusterFixture etcd) : IClassFixture
         (await api.SetContentAsync("billing", "dev", "application", """{"Feature":{"Enabled":false}}""")).EnsureSuccessStatusCode();
         await api.PublishAsync("billing", "dev", "application");
 
-        var rollback = await api.Http.PostAsync($"{ManagementClient.Ns("billing", "dev", "application")}/releases/1/rollback", JsonContent("{}"));
+        using var content = JsonContent("{}");
+        using var rollback = await api.Http.PostAsync($"{ManagementClient.Ns("billing", "dev", "application")}/releases/1/rollback", content);
         Assert.Equal(System.Net.HttpStatusCode.Created, rollback.StatusCode);
         var body = JsonDocument.Parse(await rollback.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(3, body.GetProperty("revision").GetInt64());

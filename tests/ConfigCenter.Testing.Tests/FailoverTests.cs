@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using ConfigCenter.Testing;
 
 namespace ConfigCenter.Testing.Tests;
 

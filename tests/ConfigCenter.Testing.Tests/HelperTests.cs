@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using ConfigCenter.Testing;
 
 namespace ConfigCenter.Testing.Tests;
 
@@ -15,7 +14,7 @@ public sealed class HelperTests
         Assert.Equal(20, ports.Distinct().Count());
         foreach (var port in ports)
         {
-            var listener = new TcpListener(IPAddress.Loopback, port);
+            using var listener = new TcpListener(IPAddress.Loopback, port);
             listener.Start();
             listener.Stop();
         }

@@ -1,5 +1,3 @@
-using ConfigCenter.Testing;
-
 namespace ConfigCenter.Testing.Tests;
 
 public sealed class SingleMemberTests(EtcdClusterFixture fixture) : IClassFixture<EtcdClusterFixture>

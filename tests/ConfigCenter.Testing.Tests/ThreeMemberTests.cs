@@ -1,5 +1,3 @@
-using ConfigCenter.Testing;
-
 namespace ConfigCenter.Testing.Tests;
 
 public sealed class ThreeMemberTests(EtcdClusterFixture3 fixture) : IClassFixture<EtcdClusterFixture3>

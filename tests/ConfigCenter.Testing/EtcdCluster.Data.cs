@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text;
 
 namespace ConfigCenter.Testing;
 
@@ -45,6 +43,27 @@ public sealed partial class EtcdCluster
     /// <summary>Deletes a key (or every key under a prefix) through the first reachable member.</summary>
     public Task<long> DeleteAsync(string key, bool prefix = false, CancellationToken ct = default) =>
         OnAnyMemberAsync(m => m.DeleteAsync(key, prefix, ct), ct);
+
+    /// <summary>
+    /// Every key under <paramref name="prefix"/> with its raw value bytes and mod revision, as the store held them at
+    /// <paramref name="revision"/> (0 = now). Reading at each revision in turn replays a key's history.
+    /// </summary>
+    public Task<IReadOnlyList<(string Key, byte[] Value, long ModRevision)>> RangeAsync(string prefix, long revision = 0, CancellationToken ct = default) =>
+        OnAnyMemberAsync<IReadOnlyList<(string, byte[], long)>>(async member =>
+        {
+            var body = new Dictionary<string, object>
+            {
+                ["key"] = EtcdGateway.B64(prefix),
+                ["range_end"] = Convert.ToBase64String(Contracts.EtcdKeys.PrefixRangeEnd(prefix)),
+            };
+            if (revision > 0) body["revision"] = revision;
+            using var doc = await EtcdGateway.PostAsync(member.Endpoint, "/v3/kv/range", body, null, ct).ConfigureAwait(false);
+            if (!doc.RootElement.TryGetProperty("kvs", out var kvs) || kvs.ValueKind != System.Text.Json.JsonValueKind.Array) return [];
+            return [.. kvs.EnumerateArray().Select(kv => (
+                System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(kv.GetProperty("key").GetString()!)),
+                kv.TryGetProperty("value", out var v) ? Convert.FromBase64String(v.GetString()!) : [],
+                EtcdGateway.ReadInt64(kv.GetProperty("mod_revision"))))];
+        }, ct);
 
     /// <summary>Current store revision, through the first reachable member.</summary>
     public Task<long> RevisionAsync(CancellationToken ct = default) =>

@@ -196,6 +196,7 @@ public sealed partial class EtcdCluster : IAsyncDisposable
 
         DeleteDirectory(RootDir);
         Live.TryRemove(this, out _);
+        gate.Dispose();
     }
 
     /// <inheritdoc />

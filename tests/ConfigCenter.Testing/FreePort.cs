@@ -19,7 +19,7 @@ public static class FreePort
     {
         for (var attempt = 0; attempt < 200; attempt++)
         {
-            var listener = new TcpListener(IPAddress.Loopback, 0);
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
             int port;
             try
             {

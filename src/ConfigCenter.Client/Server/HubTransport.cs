@@ -24,7 +24,10 @@ internal sealed class HubTransport : IDisposable
     private readonly ILogger _logger;
     private readonly SnapshotClient _snapshots;
     private readonly Uri _hubUrl;
+    // Owned by RunAsync, which disposes each connection it opens when the connection ends.
+#pragma warning disable CA2213
     private volatile HubConnection? _connection;
+#pragma warning restore CA2213
 
     public HubTransport(ConfigCenterOptions options, ReleaseApplier applier, ClientInstanceInfo instance, Action ready, ILogger logger)
     {
@@ -33,9 +36,8 @@ internal sealed class HubTransport : IDisposable
         _instance = instance;
         _ready = ready;
         _logger = logger;
-        var http = SnapshotClient.CreateHttpClient(options.Server);
-        _hubUrl = new Uri(http.BaseAddress!, ConfigHubRoutes.Hub.TrimStart('/'));
-        _snapshots = new SnapshotClient(http, options, applier);
+        _snapshots = new SnapshotClient(options, applier);
+        _hubUrl = new Uri(new Uri(options.Server.Url!.EndsWith('/') ? options.Server.Url : options.Server.Url + "/"), ConfigHubRoutes.Hub.TrimStart('/'));
         applier.Applied += Report;
     }
 

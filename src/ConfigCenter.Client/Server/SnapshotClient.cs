@@ -10,8 +10,10 @@ namespace ConfigCenter.Client.Server;
 /// The HTTP fallback: <c>GET /api/v1/config/{env}/{app}/{ns}</c> with <c>If-None-Match: "{applied revision}"</c>
 /// for every namespace, applied as one reload.
 /// </summary>
-internal sealed class SnapshotClient(HttpClient http, ConfigCenterOptions options, ReleaseApplier applier) : IDisposable
+internal sealed class SnapshotClient(ConfigCenterOptions options, ReleaseApplier applier) : IDisposable
 {
+    private readonly HttpClient http = CreateHttpClient(options.Server);
+
     public const string Source = "http";
 
     /// <summary>Fetches every namespace; throws when the server cannot be read (unreachable, 401, 403, 5xx).</summary>

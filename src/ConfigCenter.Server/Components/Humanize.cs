@@ -14,6 +14,13 @@ internal static class Humanize
         _ => $"{(int)span.TotalDays} d",
     };
 
+    public static string Bytes(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => $"{bytes / 1024.0:0.#} KiB",
+        _ => $"{bytes / (1024.0 * 1024):0.##} MiB",
+    };
+
     public static string Ago(DateTimeOffset at, DateTimeOffset now)
     {
         var span = now - at;

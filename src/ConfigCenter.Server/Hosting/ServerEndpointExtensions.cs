@@ -6,6 +6,7 @@ using ConfigCenter.Server.Features.Auth;
 using ConfigCenter.Server.Features.ClientRead;
 using ConfigCenter.Server.Features.Drafts;
 using ConfigCenter.Server.Features.Releases;
+using ConfigCenter.Server.Features.Delivery;
 using ConfigCenter.Server.Features.Status;
 using Scalar.AspNetCore;
 
@@ -32,6 +33,7 @@ internal static class ServerEndpointExtensions
         app.MapApiKeysApi();
         app.MapConfigReadApi();
         app.MapStatusApi();
+        app.MapOutboxApi();
         app.MapAuditApi();
         Features.ConfigHub.ConfigHubExtensions.MapConfigHub(app);
         Features.Instances.InstancesApi.MapInstancesApi(app);

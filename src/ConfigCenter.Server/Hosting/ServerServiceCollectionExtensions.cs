@@ -46,6 +46,7 @@ internal static class ServerServiceCollectionExtensions
             sp.GetRequiredService<ILogger<EtcdConnection>>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<EtcdReleaseWriter>();
         services.AddSingleton<OutboxReconciler>();
+        services.AddSingleton<ParkedReleases>();
         services.AddSingleton<AppService>();
         services.AddSingleton<DraftService>();
         services.AddSingleton<ReleaseService>();

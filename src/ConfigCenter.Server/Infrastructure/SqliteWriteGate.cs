@@ -6,7 +6,7 @@ namespace ConfigCenter.Server.Infrastructure;
 /// costs microseconds instead. Hold it only around the commit: reads happen before, and optimistic
 /// checks (draft versions, the unique revision index) catch what changed in between.
 /// </summary>
-public sealed class SqliteWriteGate
+public sealed class SqliteWriteGate : IDisposable
 {
     private readonly SemaphoreSlim _semaphore = new(1, 1);
 
@@ -15,6 +15,8 @@ public sealed class SqliteWriteGate
         await _semaphore.WaitAsync(ct);
         return new Releaser(_semaphore);
     }
+
+    public void Dispose() => _semaphore.Dispose();
 
     private sealed class Releaser(SemaphoreSlim semaphore) : IDisposable
     {

@@ -10,7 +10,8 @@ internal sealed class NamespaceConfiguration : IEntityTypeConfiguration<Namespac
     {
         builder.ToTable("Namespaces");
         builder.Property(n => n.Name).HasMaxLength(63);
-        builder.Property(n => n.Format).HasMaxLength(16);
+        builder.Property(n => n.Format).HasMaxLength(16).HasConversion(NamespaceFormatConverter.Instance);
+        builder.Property(n => n.Generation).HasMaxLength(32).HasDefaultValue("");
         builder.HasIndex(n => new { n.AppId, n.Name }).IsUnique();
     }
 }

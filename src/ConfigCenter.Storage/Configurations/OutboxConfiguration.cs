@@ -10,5 +10,7 @@ internal sealed class OutboxConfiguration : IEntityTypeConfiguration<OutboxEntit
     {
         builder.ToTable("Outbox");
         builder.HasIndex(o => o.DeliveredAt);
+        builder.HasIndex(o => o.ParkedAt);
+        builder.Property(o => o.Generation).HasMaxLength(32).HasDefaultValue("");
     }
 }

@@ -1,3 +1,5 @@
+using ConfigCenter.Core;
+
 namespace ConfigCenter.Storage.Entities;
 
 /// <summary>An immutable published snapshot of a draft.</summary>
@@ -8,7 +10,9 @@ public sealed class ReleaseEntity
     public required string EnvironmentId { get; set; }
     public required string Namespace { get; set; }
     public long Revision { get; set; }
-    public required string Format { get; set; }
+    public required NamespaceFormat Format { get; set; }
+    /// <summary>The namespace generation this release belongs to.</summary>
+    public string Generation { get; set; } = "";
     /// <summary>The flat items as canonical JSON.</summary>
     public required string ItemsJson { get; set; }
     /// <summary>The original document text (json/yaml) or empty.</summary>

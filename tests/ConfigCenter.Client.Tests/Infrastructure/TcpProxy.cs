@@ -111,6 +111,7 @@ internal sealed class TcpProxy : IAsyncDisposable
     {
         await _stop.CancelAsync();
         _listener.Stop();
+        _listener.Dispose();
         Disconnect();
         await _accepting;
         _stop.Dispose();

@@ -17,10 +17,12 @@ internal sealed class TestClient : IDisposable
     private readonly ServiceProvider _services;
     private readonly IDisposable? _onChange;
     private readonly IDisposable _changesSubscription;
+    private readonly ILoggerFactory _loggerFactory;
 
-    private TestClient(ConfigurationManager configuration, CapturingLoggerProvider logs)
+    private TestClient(ConfigurationManager configuration, CapturingLoggerProvider logs, ILoggerFactory loggerFactory)
     {
         _configuration = configuration;
+        _loggerFactory = loggerFactory;
         Logs = logs;
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
@@ -66,7 +68,7 @@ internal sealed class TestClient : IDisposable
             o.Server.PollInterval = TimeSpan.FromSeconds(1);
             configure(o);
         });
-        return new TestClient(configuration, logs);
+        return new TestClient(configuration, logs, loggerFactory);
     }
 
     /// <summary>
@@ -87,5 +89,6 @@ internal sealed class TestClient : IDisposable
         _onChange?.Dispose();
         _services.Dispose();
         _configuration.Dispose();
+        _loggerFactory.Dispose();
     }
 }

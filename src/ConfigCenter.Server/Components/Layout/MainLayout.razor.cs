@@ -1,6 +1,8 @@
 using ConfigCenter.Server.Features.Delivery;
 using ConfigCenter.Server.Features.Status;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
 
 namespace ConfigCenter.Server.Components.Layout;
 
@@ -17,6 +19,9 @@ public sealed partial class MainLayout : IDisposable
     [Inject] private ServerStatusService StatusService { get; set; } = default!;
     [Inject] private DeliveryStatus Delivery { get; set; } = default!;
     [Inject] private ReleaseCache Releases { get; set; } = default!;
+    [Inject] private ParkedReleases Parked { get; set; } = default!;
+    [Inject] private AuthenticationStateProvider Authentication { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private ILogger<MainLayout> Logger { get; set; } = default!;
 
     private string ModeTooltip => _status?.Mode == "standalone"
@@ -64,6 +69,25 @@ public sealed partial class MainLayout : IDisposable
         {
             Logger.LogWarning(e, "Could not read the server status for the banner");
         }
+    }
+
+    private Task RetryParkedAsync(long id) => ActOnParkedAsync(id, "retried", (user, ct) => Parked.RetryAsync(id, user, ct));
+
+    private Task DropParkedAsync(long id) => ActOnParkedAsync(id, "dropped", (user, ct) => Parked.DropAsync(id, user, ct));
+
+    private async Task ActOnParkedAsync(long id, string done, Func<string, CancellationToken, Task> action)
+    {
+        try
+        {
+            var user = (await Authentication.GetAuthenticationStateAsync()).User.Identity?.Name ?? "unknown";
+            await action(user, _cts.Token);
+            Snackbar.Add($"Parked release {id} {done}.", Severity.Success);
+        }
+        catch (Infrastructure.ConfigCenterException e)
+        {
+            Snackbar.Add(e.Message, Severity.Warning);
+        }
+        await RefreshAsync();
     }
 
     public void Dispose()

@@ -69,10 +69,17 @@ public sealed class AppService(
         if (!options.Value.Standalone)
         {
             // A delete is an outbox row with an empty document, ordered after any pending publish of the app.
-            var keys = await ReleaseQueries.CurrentReleases(db).Where(r => r.AppId == app).Select(r => new { r.EnvironmentId, r.Namespace, r.Revision }).ToListAsync(ct);
+            var keys = await ReleaseQueries.CurrentReleases(db).Where(r => r.AppId == app).Select(r => new { r.EnvironmentId, r.Namespace, r.Revision, r.Generation }).ToListAsync(ct);
             foreach (var k in keys)
             {
-                db.Outbox.Add(new OutboxEntity { EtcdKey = EtcdKeys.Config(options.Value.Etcd.Prefix, k.EnvironmentId, app, k.Namespace), Revision = k.Revision, Document = "", CreatedAt = now });
+                db.Outbox.Add(new OutboxEntity
+                {
+                    EtcdKey = EtcdKeys.Config(options.Value.Etcd.Prefix, k.EnvironmentId, app, k.Namespace),
+                    Revision = k.Revision,
+                    Generation = k.Generation,
+                    Document = [],
+                    CreatedAt = now,
+                });
             }
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -114,7 +121,7 @@ public sealed class AppService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await NamespaceLookup.RequireAppAsync(db, app, ct);
         return await db.Namespaces.AsNoTracking().Where(n => n.AppId == app).OrderBy(n => n.Name)
-            .Select(n => new NamespaceView(n.Name, n.Format)).ToListAsync(ct);
+            .Select(n => new NamespaceView(n.Name, n.Format.ToWire())).ToListAsync(ct);
     }
 
     public async Task<NamespaceView> CreateNamespaceAsync(string app, CreateNamespaceRequest request, string user, CancellationToken ct)
@@ -127,11 +134,13 @@ public sealed class AppService(
         await NamespaceLookup.RequireAppAsync(db, app, ct);
         if (await db.Namespaces.AnyAsync(n => n.AppId == app && n.Name == request.Name, ct))
             throw ConfigCenterException.Conflict($"App '{app}' already has a namespace '{request.Name}'.");
-        var ns = new NamespaceEntity { AppId = app, Name = request.Name!, Format = format.ToWire(), CreatedAt = time.GetUtcNow() };
+        var now = time.GetUtcNow();
+        // A new generation each time the namespace is created: an app deleted and created again starts a new history.
+        var ns = new NamespaceEntity { AppId = app, Name = request.Name!, Format = format, Generation = ReleaseOrder.NewGeneration(now), CreatedAt = now };
         db.Namespaces.Add(ns);
-        AuditLog.Record(db, ns.CreatedAt, user, "namespace.create", $"{app}/{ns.Name}", ns.Format);
+        AuditLog.Record(db, ns.CreatedAt, user, "namespace.create", $"{app}/{ns.Name}", ns.Format.ToWire());
         await db.SaveChangesAsync(ct);
-        return new NamespaceView(ns.Name, ns.Format);
+        return new NamespaceView(ns.Name, ns.Format.ToWire());
     }
 
     /// <summary>Published revision and unpublished-changes mark of every namespace in every environment.</summary>
@@ -151,7 +160,7 @@ public sealed class AppService(
                 var release = current.FirstOrDefault(r => r.Namespace == ns.Name && r.EnvironmentId == env);
                 var draft = drafts.FirstOrDefault(d => d.Namespace == ns.Name && d.EnvironmentId == env);
                 var items = (draft?.Items ?? []).Select(i => new DraftItem(i.Key, i.Value, i.Comment)).ToList();
-                result.Add(new NamespaceStatus(ns.Name, ns.Format, env, release?.Revision,
+                result.Add(new NamespaceStatus(ns.Name, ns.Format.ToWire(), env, release?.Revision,
                     DraftService.HasChanges(ns, items, draft?.Content ?? "", release is null ? null : ReleaseHead.Of(release))));
             }
         }

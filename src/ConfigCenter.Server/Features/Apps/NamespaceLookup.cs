@@ -1,4 +1,3 @@
-using ConfigCenter.Core;
 using ConfigCenter.Server.Infrastructure;
 using ConfigCenter.Storage;
 using ConfigCenter.Storage.Entities;
@@ -30,7 +29,4 @@ internal static class NamespaceLookup
     {
         if (!await db.Environments.AnyAsync(e => e.Id == env, ct)) throw ConfigCenterException.NotFound($"There is no environment '{env}'.");
     }
-
-    public static NamespaceFormat FormatOf(NamespaceEntity ns) =>
-        NamespaceFormats.TryParse(ns.Format, out var format) ? format : NamespaceFormat.Properties;
 }

@@ -43,7 +43,11 @@ internal sealed class ConfigHub(ReleaseCache cache, InstanceTracker tracker, ILo
         var newer = new List<ReleaseDocument>();
         foreach (var ns in namespaces)
         {
-            if (cache.Get(env, app, ns) is { } current && current.Document.Revision > knownRevisions.GetValueOrDefault(ns)) newer.Add(current.Document);
+            if (cache.Get(env, app, ns) is not { } current) continue;
+            // A client that knows no generation (an older client) compares revisions only, as before generations.
+            var knownGeneration = instance.KnownGenerations?.GetValueOrDefault(ns) ?? current.Document.Generation;
+            if (ReleaseOrder.IsNewer(current.Document.Generation, current.Document.Revision, knownGeneration, knownRevisions.GetValueOrDefault(ns)))
+                newer.Add(current.Document);
         }
         return newer;
     }

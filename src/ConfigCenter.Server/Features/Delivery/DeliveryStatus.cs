@@ -29,6 +29,21 @@ public sealed class DeliveryStatus
         Changed?.Invoke();
     }
 
+    /// <summary>A row was parked: etcd refused it for good. etcd itself answered, so it counts as reachable.</summary>
+    public void Parked(string reason, DateTimeOffset at)
+    {
+        LastParkedReason = reason;
+        LastParkedAt = at;
+        EtcdReachable = true;
+        Changed?.Invoke();
+    }
+
+    public string? LastParkedReason { get; private set; }
+    public DateTimeOffset? LastParkedAt { get; private set; }
+
+    /// <summary>Open pages refresh after an admin retried or dropped a parked row.</summary>
+    public void OutboxChanged() => Changed?.Invoke();
+
     public void Reachable()
     {
         if (EtcdReachable == true) return;

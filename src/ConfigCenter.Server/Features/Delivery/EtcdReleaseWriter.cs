@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ConfigCenter.Contracts;
 using ConfigCenter.Etcd;
 using ConfigCenter.Storage.Entities;
 using Etcdserverpb;
@@ -18,12 +19,12 @@ internal sealed class EtcdReleaseWriter(EtcdConnection etcd, ILogger<EtcdRelease
 {
     private const int MaxGuardedAttempts = 8;
 
-    // Per etcd key, the release revision and mod_revision this server last saw etcd hold.
-    private readonly ConcurrentDictionary<string, (long Revision, long ModRevision)> _known = new(StringComparer.Ordinal);
+    // Per etcd key, the release (generation, revision) and mod_revision this server last saw etcd hold.
+    private readonly ConcurrentDictionary<string, (ReleaseHeadInEtcd Head, long ModRevision)> _known = new(StringComparer.Ordinal);
 
     /// <summary>Records what etcd holds for a key (a watch event or a write); an older observation never replaces a newer one.</summary>
-    public void Observed(string key, long revision, long modRevision) =>
-        _known.AddOrUpdate(key, (revision, modRevision), (_, old) => modRevision > old.ModRevision ? (revision, modRevision) : old);
+    public void Observed(string key, ReleaseHeadInEtcd head, long modRevision) =>
+        _known.AddOrUpdate(key, (head, modRevision), (_, old) => modRevision > old.ModRevision ? (head, modRevision) : old);
 
     /// <summary>Forgets a key (deleted in etcd): the next write reads it first.</summary>
     public void Forget(string key) => _known.TryRemove(key, out _);
@@ -41,7 +42,7 @@ internal sealed class EtcdReleaseWriter(EtcdConnection etcd, ILogger<EtcdRelease
             var txn = new TxnRequest();
             foreach (var row in newest)
             {
-                var (revision, modRevision) = stored[row.EtcdKey];
+                var (head, modRevision) = stored[row.EtcdKey];
                 if (row.Document.Length == 0)
                 {
                     if (modRevision == 0) continue;
@@ -49,8 +50,8 @@ internal sealed class EtcdReleaseWriter(EtcdConnection etcd, ILogger<EtcdRelease
                 }
                 else
                 {
-                    if (revision >= row.Revision) continue;
-                    txn.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = EtcdRanges.Key(row.EtcdKey), Value = ByteString.CopyFromUtf8(row.Document) } });
+                    if (!IsNewer(row, head)) continue;
+                    txn.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = EtcdRanges.Key(row.EtcdKey), Value = UnsafeByteOperations.UnsafeWrap(row.Document) } });
                 }
                 txn.Compare.Add(new Compare
                 {
@@ -67,7 +68,7 @@ internal sealed class EtcdReleaseWriter(EtcdConnection etcd, ILogger<EtcdRelease
                 foreach (var row in newest)
                 {
                     if (row.Document.Length == 0) Forget(row.EtcdKey);
-                    else if (stored[row.EtcdKey].Revision < row.Revision) Observed(row.EtcdKey, row.Revision, response.Header.Revision);
+                    else if (IsNewer(row, stored[row.EtcdKey].Head)) Observed(row.EtcdKey, new ReleaseHeadInEtcd(row.Generation, row.Revision), response.Header.Revision);
                 }
                 return;
             }
@@ -81,27 +82,30 @@ internal sealed class EtcdReleaseWriter(EtcdConnection etcd, ILogger<EtcdRelease
     /// The known state of every key, when each is known and each would be written (its release is newer than what
     /// etcd holds); null sends the batch to the read. Deletions and skips always read: they act on what etcd holds now.
     /// </summary>
-    private Dictionary<string, (long Revision, long ModRevision)>? TryKnown(List<OutboxEntity> rows)
+    private Dictionary<string, (ReleaseHeadInEtcd Head, long ModRevision)>? TryKnown(List<OutboxEntity> rows)
     {
-        var result = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+        var result = new Dictionary<string, (ReleaseHeadInEtcd, long)>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
-            if (row.Document.Length == 0 || !_known.TryGetValue(row.EtcdKey, out var state) || state.Revision >= row.Revision) return null;
+            if (row.Document.Length == 0 || !_known.TryGetValue(row.EtcdKey, out var state) || !IsNewer(row, state.Head)) return null;
             result[row.EtcdKey] = state;
         }
         return result;
     }
 
-    private async Task<Dictionary<string, (long Revision, long ModRevision)>> ReadAsync(List<OutboxEntity> rows, CancellationToken ct)
+    private static bool IsNewer(OutboxEntity row, ReleaseHeadInEtcd stored) =>
+        ReleaseOrder.IsNewer(row.Generation, row.Revision, stored.Generation, stored.Revision);
+
+    private async Task<Dictionary<string, (ReleaseHeadInEtcd Head, long ModRevision)>> ReadAsync(List<OutboxEntity> rows, CancellationToken ct)
     {
         var read = new TxnRequest();
         foreach (var row in rows) read.Success.Add(new RequestOp { RequestRange = new RangeRequest { Key = EtcdRanges.Key(row.EtcdKey) } });
         var response = await etcd.CallAsync((invoker, options) => new KV.KVClient(invoker).TxnAsync(read, options).ResponseAsync, ct);
-        var result = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+        var result = new Dictionary<string, (ReleaseHeadInEtcd, long)>(StringComparer.Ordinal);
         for (var i = 0; i < rows.Count; i++)
         {
             var kv = response.Responses[i].ResponseRange.Kvs.FirstOrDefault();
-            result[rows[i].EtcdKey] = kv is null ? (0, 0) : (ReleaseDocuments.RevisionOf(kv.Value.Span), kv.ModRevision);
+            result[rows[i].EtcdKey] = kv is null ? (new ReleaseHeadInEtcd("", 0), 0) : (ReleaseDocuments.HeadOf(kv.Value.Span), kv.ModRevision);
         }
         return result;
     }

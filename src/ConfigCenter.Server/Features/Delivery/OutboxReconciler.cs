@@ -28,23 +28,25 @@ internal sealed class OutboxReconciler(
         var root = EtcdKeys.ConfigRoot(prefix);
         var range = await etcd.CallAsync((invoker, callOptions) => new KV.KVClient(invoker).RangeAsync(
             new RangeRequest { Key = EtcdRanges.Key(root), RangeEnd = EtcdRanges.PrefixEnd(root) }, callOptions).ResponseAsync, ct);
-        var stored = range.Kvs.ToDictionary(kv => kv.Key.ToStringUtf8(), kv => ReleaseDocuments.RevisionOf(kv.Value.Span), StringComparer.Ordinal);
+        var stored = range.Kvs.ToDictionary(kv => kv.Key.ToStringUtf8(), kv => ReleaseDocuments.HeadOf(kv.Value.Span), StringComparer.Ordinal);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var current = await ReleaseQueries.CurrentReleases(db).ToListAsync(ct);
+        // Parked rows count as queued: re-queuing a release etcd refused would only park it again.
         var pending = (await db.Outbox.Where(o => o.DeliveredAt == null).Select(o => new { o.EtcdKey, o.Revision }).ToListAsync(ct))
             .Select(o => (o.EtcdKey, o.Revision)).ToHashSet();
         var queued = 0;
         foreach (var release in current)
         {
             var key = EtcdKeys.Config(prefix, release.EnvironmentId, release.AppId, release.Namespace);
-            if (stored.TryGetValue(key, out var revision) && revision >= release.Revision) continue;
+            if (stored.TryGetValue(key, out var head) && !ReleaseOrder.IsNewer(release.Generation, release.Revision, head.Generation, head.Revision)) continue;
             if (pending.Contains((key, release.Revision))) continue;
             db.Outbox.Add(new OutboxEntity
             {
                 EtcdKey = key,
                 Revision = release.Revision,
-                Document = ReleaseMapper.ToJson(release),
+                Generation = release.Generation,
+                Document = ReleaseMapper.ToBytes(release),
                 CreatedAt = time.GetUtcNow(),
             });
             queued++;

@@ -1,13 +1,17 @@
 using ConfigCenter.Etcd;
 using ConfigCenter.Storage;
+using ConfigCenter.Storage.Entities;
+using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 
 namespace ConfigCenter.Server.Features.Delivery;
 
 /// <summary>
 /// Delivers committed releases to etcd in commit order. Woken by <see cref="OutboxSignal"/>; while etcd
-/// fails it retries with jittered exponential backoff and keeps every row until etcd confirmed it. Before
-/// its first batch it reconciles SQLite against etcd, so releases missing there are republished.
+/// fails it retries with jittered exponential backoff and keeps every row until etcd confirmed it. A row that
+/// etcd refuses for good (too large, invalid, not permitted) is parked with etcd's reason instead of blocking
+/// every row behind it; a later release of the same namespace supersedes it. Before its first batch the relay
+/// reconciles SQLite against etcd, so releases missing there are republished.
 /// </summary>
 internal sealed class OutboxRelay(
     IDbContextFactory<ConfigCenterDbContext> dbFactory,
@@ -63,9 +67,9 @@ internal sealed class OutboxRelay(
     private async Task<bool> DeliverBatchAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateOpenedAsync(ct);
-        var pending = await db.Outbox.Where(o => o.DeliveredAt == null).OrderBy(o => o.Id).Take(BatchRows).ToListAsync(ct);
+        var pending = await db.Outbox.Where(o => o.DeliveredAt == null && o.ParkedAt == null).OrderBy(o => o.Id).Take(BatchRows).ToListAsync(ct);
         if (pending.Count == 0) return false;
-        var batch = new List<Storage.Entities.OutboxEntity>();
+        var batch = new List<OutboxEntity>();
         var bytes = 0;
         foreach (var row in pending)
         {
@@ -73,16 +77,66 @@ internal sealed class OutboxRelay(
             batch.Add(row);
             bytes += row.Document.Length;
         }
-        await writer.WriteAsync(batch, ct);
+        try
+        {
+            await writer.WriteAsync(batch, ct);
+            await MarkDeliveredAsync(db, batch, ct);
+        }
+        catch (RpcException e) when (EtcdErrors.IsPermanent(e))
+        {
+            // One row of the batch (or the batch as a whole) is refused for good: deliver row by row, in order, and park
+            // only the rows etcd refuses on their own. A transient failure on the way ends the pass; delivered rows stay so.
+            logger.LogWarning("etcd refused a batch of {Count} outbox rows ({Status}: {Detail}); delivering them one by one",
+                batch.Count, e.StatusCode, e.Status.Detail);
+            foreach (var row in batch)
+            {
+                try
+                {
+                    await writer.WriteAsync([row], ct);
+                    await MarkDeliveredAsync(db, [row], ct);
+                }
+                catch (RpcException single) when (EtcdErrors.IsPermanent(single))
+                {
+                    await ParkAsync(db, row, $"{single.StatusCode}: {single.Status.Detail}", ct);
+                }
+            }
+        }
+        return true;
+    }
+
+    private async Task MarkDeliveredAsync(ConfigCenterDbContext db, IReadOnlyList<OutboxEntity> rows, CancellationToken ct)
+    {
         var now = time.GetUtcNow();
-        var ids = batch.Select(r => r.Id).ToList();
+        var ids = rows.Select(r => r.Id).ToList();
+        var newestPerKey = rows.GroupBy(r => r.EtcdKey, StringComparer.Ordinal).Select(g => (Key: g.Key, Id: g.Max(r => r.Id))).ToList();
+        var superseded = 0;
         using (await writeGate.EnterAsync(ct))
         {
             await db.Outbox.Where(o => ids.Contains(o.Id)).ExecuteUpdateAsync(s => s.SetProperty(o => o.DeliveredAt, now), ct);
+            // A parked release of a namespace whose later release just reached etcd is superseded: nothing is left to deliver.
+            foreach (var (key, id) in newestPerKey)
+            {
+                superseded += await db.Outbox.Where(o => o.EtcdKey == key && o.ParkedAt != null && o.Id < id).ExecuteDeleteAsync(ct);
+            }
         }
+        if (superseded > 0) logger.LogInformation("{Count} parked outbox rows were superseded by newer releases", superseded);
         status.Delivered(now);
-        logger.LogDebug("Delivered {Count} outbox rows to etcd", batch.Count);
-        return true;
+        logger.LogDebug("Delivered {Count} outbox rows to etcd", rows.Count);
+    }
+
+    private async Task ParkAsync(ConfigCenterDbContext db, OutboxEntity row, string reason, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        using (await writeGate.EnterAsync(ct))
+        {
+            await db.Outbox.Where(o => o.Id == row.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(o => o.ParkedAt, now)
+                .SetProperty(o => o.LastError, reason)
+                .SetProperty(o => o.Attempts, o => o.Attempts + 1), ct);
+        }
+        logger.LogError("Parked outbox row {Id} ({Key} r{Revision}, {Bytes} bytes): etcd refused it for good: {Reason}. " +
+                        "Later releases keep flowing; retry or drop it from the status page.", row.Id, row.EtcdKey, row.Revision, row.Document.Length, reason);
+        status.Parked(reason, now);
     }
 
     private async Task RecordFailureAsync(string error, CancellationToken ct)
@@ -91,7 +145,7 @@ internal sealed class OutboxRelay(
         {
             using var gate = await writeGate.EnterAsync(ct);
             await using var db = await dbFactory.CreateOpenedAsync(ct);
-            var first = await db.Outbox.Where(o => o.DeliveredAt == null).OrderBy(o => o.Id).Select(o => o.Id).FirstOrDefaultAsync(ct);
+            var first = await db.Outbox.Where(o => o.DeliveredAt == null && o.ParkedAt == null).OrderBy(o => o.Id).Select(o => o.Id).FirstOrDefaultAsync(ct);
             if (first != 0)
             {
                 await db.Outbox.Where(o => o.Id == first).ExecuteUpdateAsync(

@@ -8,7 +8,8 @@ namespace ConfigCenter.Server.Features.Delivery;
 /// The current release document of every namespace, in memory, with its serialized bytes ready for the
 /// client read endpoint. Fed by local publishes and, in etcd mode, by the server's etcd watch; an update
 /// only lands when its revision is newer, so each revision is announced exactly once whichever path
-/// delivers it first.
+/// delivers it first. "Newer" follows <see cref="ReleaseOrder"/>: a namespace created again starts a new generation
+/// whose r1 replaces the old history's higher revisions.
 /// </summary>
 public sealed class ReleaseCache
 {
@@ -21,14 +22,14 @@ public sealed class ReleaseCache
     public int Count => _current.Count;
 
     /// <param name="document">The release.</param>
-    /// <param name="json">Its UTF-8 JSON when the caller already serialized it.</param>
+    /// <param name="json">Its exact wire bytes when the caller has them (as published or as received from etcd).</param>
     public bool TryUpdate(ReleaseDocument document, byte[]? json = null)
     {
         var key = Key(document.Environment, document.App, document.Namespace);
-        var entry = new CachedRelease(document, json ?? JsonSerializer.SerializeToUtf8Bytes(document, ContractsJsonContext.Default.ReleaseDocument));
+        var entry = new CachedRelease(document, json ?? JsonSerializer.SerializeToUtf8Bytes(document, ContractsJsonContext.Wire.ReleaseDocument));
         lock (_gate)
         {
-            if (_current.TryGetValue(key, out var existing) && existing.Document.Revision >= document.Revision) return false;
+            if (_current.TryGetValue(key, out var existing) && !ReleaseOrder.IsNewer(document, existing.Document)) return false;
             _current[key] = entry;
         }
         Published?.Invoke(document);
@@ -39,6 +40,9 @@ public sealed class ReleaseCache
         _current.TryGetValue(Key(env, app, ns), out var entry) ? entry : null;
 
     public IReadOnlyList<CachedRelease> All() => [.. _current.Values];
+
+    /// <summary>Forgets one namespace's release (its etcd key was deleted).</summary>
+    public void Remove(string env, string app, string ns) => _current.TryRemove(Key(env, app, ns), out _);
 
     public void RemoveApp(string app)
     {
@@ -51,5 +55,5 @@ public sealed class ReleaseCache
 /// <summary>A current release and its wire bytes.</summary>
 public sealed record CachedRelease(ReleaseDocument Document, byte[] Json)
 {
-    public string ETag { get; } = $"\"{Document.Revision}\"";
+    public string ETag { get; } = ReleaseOrder.ETag(Document.Generation, Document.Revision);
 }

@@ -20,18 +20,39 @@ internal static class ReleaseDocuments
     }
 
     /// <summary>The revision stored in a document, without materializing its items.</summary>
-    public static long RevisionOf(ReadOnlySpan<byte> json)
+    public static long RevisionOf(ReadOnlySpan<byte> json) => HeadOf(json).Revision;
+
+    /// <summary>The generation and revision stored in a document, without materializing its items ("", 0 when absent).</summary>
+    public static ReleaseHeadInEtcd HeadOf(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json);
-        while (reader.Read())
+        long revision = 0;
+        var generation = "";
+        var found = 0;
+        while (found < 2 && reader.Read())
         {
-            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("revision"u8))
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1)
             {
-                reader.Read();
-                return reader.TryGetInt64(out var revision) ? revision : 0;
+                if (reader.ValueTextEquals("revision"u8))
+                {
+                    reader.Read();
+                    if (!reader.TryGetInt64(out revision)) revision = 0;
+                    found++;
+                    continue;
+                }
+                if (reader.ValueTextEquals("generation"u8))
+                {
+                    reader.Read();
+                    generation = reader.TokenType == JsonTokenType.String ? reader.GetString() ?? "" : "";
+                    found++;
+                    continue;
+                }
             }
             if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && reader.CurrentDepth >= 1) reader.Skip();
         }
-        return 0;
+        return new ReleaseHeadInEtcd(generation, revision);
     }
 }
+
+/// <summary>Which release an etcd value holds: its generation and revision.</summary>
+internal readonly record struct ReleaseHeadInEtcd(string Generation, long Revision);

@@ -34,7 +34,7 @@ internal sealed class ReleaseWatcher(
         var keys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var kv in kvs) keys.Add(Apply(kv));
         // A key deleted while the watch could not follow (history compacted) is missing from the snapshot.
-        foreach (var key in _keys) if (!keys.Contains(key)) writer.Forget(key);
+        foreach (var key in _keys) if (!keys.Contains(key)) Forget(key);
         _keys = keys;
     }
 
@@ -49,7 +49,7 @@ internal sealed class ReleaseWatcher(
             else
             {
                 var key = e.Kv.Key.ToStringUtf8();
-                writer.Forget(key);
+                Forget(key);
                 _keys.Remove(key);
             }
         }
@@ -63,16 +63,23 @@ internal sealed class ReleaseWatcher(
     private string Apply(Mvccpb.KeyValue kv)
     {
         var key = kv.Key.ToStringUtf8();
-        var revision = ReleaseDocuments.RevisionOf(kv.Value.Span);
-        writer.Observed(key, revision, kv.ModRevision);
+        var head = ReleaseDocuments.HeadOf(kv.Value.Span);
+        writer.Observed(key, head, kv.ModRevision);
         // This replica's own publishes are already in the cache: skip them without parsing the items.
-        if (IsCached(key, revision)) return key;
+        if (IsCached(key, head)) return key;
         if (ReleaseDocuments.TryParse(kv.Value.Span, logger, key) is { } document) cache.TryUpdate(document);
         return key;
     }
 
-    private bool IsCached(string key, long revision) =>
+    /// <summary>A deleted key (its app was deleted): this replica stops serving it too.</summary>
+    private void Forget(string key)
+    {
+        writer.Forget(key);
+        if (EtcdKeys.TryParseConfig(options.Value.Etcd.Prefix, key, out var env, out var app, out var ns)) cache.Remove(env, app, ns);
+    }
+
+    private bool IsCached(string key, ReleaseHeadInEtcd head) =>
         EtcdKeys.TryParseConfig(options.Value.Etcd.Prefix, key, out var env, out var app, out var ns)
         && cache.Get(env, app, ns) is { } cached
-        && cached.Document.Revision >= revision;
+        && !ReleaseOrder.IsNewer(head.Generation, head.Revision, cached.Document.Generation, cached.Document.Revision);
 }

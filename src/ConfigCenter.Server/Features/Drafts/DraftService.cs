@@ -28,7 +28,7 @@ public sealed class DraftService(
         var items = (draft?.Items ?? []).OrderBy(i => i.Key, StringComparer.OrdinalIgnoreCase)
             .Select(i => new DraftItem(i.Key, i.Value, i.Comment)).ToList();
         var content = draft?.Content ?? "";
-        return new DraftView(entity.Format, items, content, current?.Revision, HasChanges(entity, items, content, current), draft?.Version ?? 0);
+        return new DraftView(entity.Format.ToWire(), items, content, current?.Revision, HasChanges(entity, items, content, current), draft?.Version ?? 0);
     }
 
     public async Task<(DraftItem Item, bool Created, long Version)> SetItemAsync(
@@ -151,7 +151,7 @@ public sealed class DraftService(
     {
         await using var db = await dbFactory.CreateOpenedAsync(ct);
         var entity = await NamespaceLookup.RequireAsync(db, app, env, ns, ct);
-        var format = NamespaceLookup.FormatOf(entity);
+        var format = entity.Format;
         if (requiredFormat is { } required && format != required)
             throw ConfigCenterException.Invalid("format", $"Namespace '{ns}' is a {format.ToWire()} document; edit it with PUT …/content.");
         if (validateContent is not null)
@@ -180,7 +180,7 @@ public sealed class DraftService(
 
     internal static bool HasChanges(NamespaceEntity ns, IReadOnlyList<DraftItem> items, string content, ReleaseHead? current)
     {
-        var format = NamespaceLookup.FormatOf(ns);
+        var format = ns.Format;
         if (current is null) return format == NamespaceFormat.Properties ? items.Count > 0 : content.Length > 0;
         if (format != NamespaceFormat.Properties) return !string.Equals(content, current.Content, StringComparison.Ordinal);
         var checksum = Contracts.ReleaseChecksum.Compute(items.Select(i => KeyValuePair.Create(i.Key, i.Value)));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ConfigCenter.Contracts;
+using ConfigCenter.Core;
 using ConfigCenter.Storage.Entities;
 
 namespace ConfigCenter.Server.Features.Releases;
@@ -7,26 +8,27 @@ namespace ConfigCenter.Server.Features.Releases;
 /// <summary>Converts stored releases to the wire document (DESIGN.md §4.2).</summary>
 internal static class ReleaseMapper
 {
-    public static ReleaseDocument ToDocument(ReleaseEntity release) => new()
+    public static ReleaseDocument ToDocument(ReleaseEntity release) => ToDocument(release, ItemsOf(release));
+
+    public static ReleaseDocument ToDocument(ReleaseEntity release, IReadOnlyDictionary<string, string?> items) => new()
     {
         App = release.AppId,
         Environment = release.EnvironmentId,
         Namespace = release.Namespace,
         Revision = release.Revision,
-        Format = release.Format,
+        Generation = release.Generation,
+        Format = release.Format.ToWire(),
         PublishedAt = release.PublishedAt,
         PublishedBy = release.PublishedBy,
         Message = release.Message,
         Checksum = release.Checksum,
-        Items = ItemsOf(release),
+        Items = items,
     };
 
-    public static string ToJson(ReleaseEntity release) =>
-        JsonSerializer.Serialize(ToDocument(release), ContractsJsonContext.Default.ReleaseDocument);
+    /// <summary>The document's wire bytes (as the outbox, etcd and the read endpoint carry them).</summary>
+    public static byte[] ToBytes(ReleaseEntity release) =>
+        JsonSerializer.SerializeToUtf8Bytes(ToDocument(release), ContractsJsonContext.Wire.ReleaseDocument);
 
     public static IReadOnlyDictionary<string, string?> ItemsOf(ReleaseEntity release) =>
         JsonSerializer.Deserialize(release.ItemsJson, ContractsJsonContext.Default.DictionaryStringString) ?? [];
-
-    public static string ItemsJson(IEnumerable<KeyValuePair<string, string?>> items) =>
-        System.Text.Encoding.UTF8.GetString(ReleaseChecksum.Canonicalize(items));
 }

@@ -24,7 +24,7 @@ public sealed class ReleaseReader(IDbContextFactory<ConfigCenterDbContext> dbFac
         await NamespaceLookup.RequireAsync(db, app, env, ns, ct);
         var r = await ReleaseQueries.Of(db, app, env, ns).AsNoTracking().FirstOrDefaultAsync(x => x.Revision == revision, ct)
             ?? throw ConfigCenterException.NotFound($"{app}/{env}/{ns} has no release r{revision}.");
-        return new ReleaseDetail(r.AppId, r.EnvironmentId, r.Namespace, r.Revision, r.Format, r.Checksum, r.PublishedAt, r.PublishedBy,
+        return new ReleaseDetail(r.AppId, r.EnvironmentId, r.Namespace, r.Revision, r.Format.ToWire(), r.Checksum, r.PublishedAt, r.PublishedBy,
             r.Message, r.RolledBackFrom, ReleaseMapper.ItemsOf(r), r.Content);
     }
 
@@ -41,7 +41,7 @@ public sealed class ReleaseReader(IDbContextFactory<ConfigCenterDbContext> dbFac
     {
         await using var db = await dbFactory.CreateOpenedAsync(ct);
         var entity = await NamespaceLookup.RequireAsync(db, app, env, ns, ct);
-        var format = NamespaceLookup.FormatOf(entity);
+        var format = entity.Format;
         var draft = await DraftSnapshot.FindAsync(db, app, env, ns, ct);
         var current = await ReleaseQueries.Of(db, app, env, ns).AsNoTracking().OrderByDescending(r => r.Revision).FirstOrDefaultAsync(ct);
         var flattened = DraftSnapshot.Items(format, draft);

@@ -38,7 +38,7 @@ public sealed class ReleaseService(
     {
         await using var db = await dbFactory.CreateOpenedAsync(ct);
         var entity = await NamespaceLookup.RequireAsync(db, app, env, ns, ct);
-        var format = NamespaceLookup.FormatOf(entity);
+        var format = entity.Format;
         var draft = await DraftSnapshot.FindAsync(db, app, env, ns, ct);
         var current = await ReleaseQueries.HeadAsync(db, app, env, ns, ct);
         var draftItems = (draft?.Items ?? []).Select(i => new DraftItem(i.Key, i.Value, i.Comment)).ToList();
@@ -89,7 +89,7 @@ public sealed class ReleaseService(
         }
         db.DraftItems.RemoveRange(draft.Items);
         draft.Items.Clear();
-        foreach (var (key, value) in items.Where(_ => NamespaceLookup.FormatOf(ns) == NamespaceFormat.Properties))
+        foreach (var (key, value) in items.Where(_ => ns.Format == NamespaceFormat.Properties))
         {
             draft.Items.Add(new DraftItemEntity
             {
@@ -110,38 +110,19 @@ public sealed class ReleaseService(
         string content, IReadOnlyDictionary<string, string?> comments, string? message, string user, ReleaseHead? current, long? rolledBackFrom,
         CancellationToken ct)
     {
-        var itemsJson = ReleaseMapper.ItemsJson(items);
-        if (System.Text.Encoding.UTF8.GetByteCount(itemsJson) > DocumentLimits.MaxDocumentBytes)
-        {
-            throw ConfigCenterException.Invalid("items",
-                $"The release would be {System.Text.Encoding.UTF8.GetByteCount(itemsJson)} bytes; the limit is {DocumentLimits.MaxDocumentBytes} bytes (1 MiB).");
-        }
-        var release = new ReleaseEntity
-        {
-            AppId = ns.AppId,
-            EnvironmentId = env,
-            Namespace = ns.Name,
-            Revision = (current?.Revision ?? 0) + 1,
-            Format = ns.Format,
-            ItemsJson = itemsJson,
-            Content = content,
-            CommentsJson = comments.Count == 0 ? "" : System.Text.Json.JsonSerializer.Serialize(comments, ContractsJsonContext.Default.DictionaryStringString),
-            Message = (message ?? "").Trim(),
-            PublishedBy = user,
-            PublishedAt = time.GetUtcNow(),
-            Checksum = ReleaseChecksum.Compute(items),
-            RolledBackFrom = rolledBackFrom,
-        };
+        var built = ReleaseBuilder.Build(ns, env, (current?.Revision ?? 0) + 1, items, content,
+            comments.Count == 0 ? "" : System.Text.Json.JsonSerializer.Serialize(comments, ContractsJsonContext.Default.DictionaryStringString),
+            message, user, time.GetUtcNow(), rolledBackFrom);
+        var release = built.Entity;
         db.Releases.Add(release);
-        var document = ReleaseMapper.ToDocument(release);
-        var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(document, ContractsJsonContext.Default.ReleaseDocument);
         if (!options.Value.Standalone)
         {
             db.Outbox.Add(new OutboxEntity
             {
                 EtcdKey = EtcdKeys.Config(options.Value.Etcd.Prefix, env, ns.AppId, ns.Name),
                 Revision = release.Revision,
-                Document = System.Text.Encoding.UTF8.GetString(json),
+                Generation = release.Generation,
+                Document = built.Bytes,
                 CreatedAt = release.PublishedAt,
             });
         }
@@ -149,7 +130,7 @@ public sealed class ReleaseService(
             $"{ns.AppId}/{env}/{ns.Name}", rolledBackFrom is null ? $"r{release.Revision}" : $"r{release.Revision} = r{rolledBackFrom}");
         using (await writeGate.EnterAsync(ct)) await db.SaveChangesAsync(ct);
         logger.LogInformation("Published {App}/{Env}/{Namespace} r{Revision} by {User}", ns.AppId, env, ns.Name, release.Revision, user);
-        cache.TryUpdate(document, json);
+        cache.TryUpdate(built.Document, built.Bytes);
         outbox.Notify();
         return ToSummary(release);
     }

@@ -20,6 +20,8 @@ public sealed class ServerStatusService(
     /// <summary>An outbox row older than this means delivery is stuck.</summary>
     public static readonly TimeSpan StuckAfter = TimeSpan.FromSeconds(60);
 
+    private const int MaxParkedShown = 20;
+
     public async Task<ServerStatus> GetAsync(bool probeEtcd, CancellationToken ct)
     {
         var outbox = await OutboxAsync(ct);
@@ -52,11 +54,15 @@ public sealed class ServerStatusService(
     public async Task<OutboxStatus> OutboxAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var pending = await db.Outbox.Where(o => o.DeliveredAt == null).CountAsync(ct);
+        var pending = await db.Outbox.Where(o => o.DeliveredAt == null && o.ParkedAt == null).CountAsync(ct);
         var oldest = pending == 0 ? (DateTimeOffset?)null
-            : await db.Outbox.Where(o => o.DeliveredAt == null).OrderBy(o => o.Id).Select(o => (DateTimeOffset?)o.CreatedAt).FirstOrDefaultAsync(ct);
+            : await db.Outbox.Where(o => o.DeliveredAt == null && o.ParkedAt == null).OrderBy(o => o.Id).Select(o => (DateTimeOffset?)o.CreatedAt).FirstOrDefaultAsync(ct);
         var age = oldest is { } at ? (time.GetUtcNow() - at).TotalSeconds : (double?)null;
-        return new OutboxStatus(pending, oldest, age, delivery.LastError, delivery.LastErrorAt, delivery.LastDeliveredAt);
+        var parked = await db.Outbox.AsNoTracking().Where(o => o.ParkedAt != null).OrderBy(o => o.Id).Take(MaxParkedShown)
+            .Select(o => new ParkedRelease(o.Id, o.EtcdKey, o.Revision, o.Document.Length, o.LastError ?? "", o.ParkedAt!.Value, o.CreatedAt))
+            .ToListAsync(ct);
+        var parkedCount = parked.Count < MaxParkedShown ? parked.Count : await db.Outbox.CountAsync(o => o.ParkedAt != null, ct);
+        return new OutboxStatus(pending, oldest, age, delivery.LastError, delivery.LastErrorAt, delivery.LastDeliveredAt, parkedCount, parked);
     }
 }
 
@@ -64,5 +70,6 @@ public sealed record ServerStatus(string Mode, EtcdStatus? Etcd, OutboxStatus Ou
 
 public sealed record EtcdStatus(IReadOnlyList<string> Endpoints, string CurrentEndpoint, bool Reachable, IReadOnlyList<string> Members, string? LastError);
 
+/// <summary>The outbox: rows waiting for delivery, and rows parked because etcd refused them for good (the first 20 of those listed).</summary>
 public sealed record OutboxStatus(int Pending, DateTimeOffset? OldestPendingAt, double? OldestPendingAgeSeconds, string? LastError,
-    DateTimeOffset? LastErrorAt, DateTimeOffset? LastDeliveredAt);
+    DateTimeOffset? LastErrorAt, DateTimeOffset? LastDeliveredAt, int Parked = 0, IReadOnlyList<ParkedRelease>? ParkedReleases = null);
