@@ -28,6 +28,7 @@ public sealed class EtcdConnection : IAsyncDisposable, IDisposable
     public EtcdConnection(EtcdClientOptions options, ILogger? logger = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
         Options = options;
         _logger = logger ?? NullLogger.Instance;
         TimeProvider = timeProvider ?? TimeProvider.System;
@@ -150,6 +151,22 @@ public sealed class EtcdConnection : IAsyncDisposable, IDisposable
         {
             _authLock.Release();
         }
+    }
+
+    private static void Validate(EtcdClientOptions options)
+    {
+        foreach (var endpoint in options.Endpoints)
+        {
+            if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                throw new ArgumentException($"etcd endpoint '{endpoint}' is not an http:// or https:// URL like http://127.0.0.1:2379.", nameof(options));
+            }
+        }
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.RequestTimeout, TimeSpan.Zero, "options.RequestTimeout");
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.MaxRetryDelay, TimeSpan.Zero, "options.MaxRetryDelay");
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.ProgressInterval, TimeSpan.Zero, "options.ProgressInterval");
+        // Frozen-member detection needs at least one progress answer per KeepAliveTimeout.
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.KeepAliveTimeout, options.ProgressInterval, "options.KeepAliveTimeout");
     }
 
     private void ThrowIfDisabled()
