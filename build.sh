@@ -4,6 +4,9 @@
 #                          print "N passed, N failed" as the last line; non-zero exit on any failure
 #   ./build.sh run  [...]  run the server (arguments go to the app)
 #   ./build.sh bench [...] run the benchmarks in Release (arguments go to BenchmarkDotNet)
+#   ./build.sh pack        pack every IsPackable project (libraries + the configcenter tool) into artifacts/packages
+#   ./build.sh public-api  after an intended public API change (or for a new library): list new symbols in PublicAPI.Unshipped.txt
+#                          and drop removed ones, for every library that tracks its public API
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -135,8 +138,62 @@ cmd_test() {
   return "$status"
 }
 
+# Every project that says IsPackable=true is packed, so a new library is picked up without editing this file.
+packable_projects() {
+  local project
+  for project in src/*/*.csproj; do
+    if [ "$(dotnet msbuild "$project" -getProperty:IsPackable 2>/dev/null)" = "true" ]; then
+      echo "$project"
+    fi
+  done
+}
+
+cmd_pack() {
+  local out="artifacts/packages"
+  rm -rf "$out"
+  mkdir -p "$out"
+  local project
+  for project in $(packable_projects); do
+    log "packing $project"
+    dotnet pack "$project" -c Release -o "$out"
+  done
+  ls -1 "$out"
+}
+
+# RS0016 (symbol not declared) and RS0017 (declared symbol gone) name the symbol; this applies what
+# the IDE's "Add to public API" code fix would, because `dotnet format` does not see source-generated members.
+cmd_public_api() {
+  local project dir output symbol pass round
+  # Two rounds: a library that fails only because a dependency does gets its turn after the dependency is fixed.
+  for round in 1 2; do
+  for project in $(packable_projects); do
+    dir="$(dirname "$project")"
+    [ "$(dotnet msbuild "$project" -getProperty:PackAsTool 2>/dev/null)" = "true" ] && continue
+    if [ ! -f "$dir/PublicAPI.Shipped.txt" ]; then
+      log "starting public API tracking for $project"
+      : > "$dir/PublicAPI.Shipped.txt"
+      echo '#nullable enable' > "$dir/PublicAPI.Unshipped.txt"
+    fi
+    for pass in 1 2 3; do
+      output="$(dotnet build "$project" -c Release --no-incremental 2>&1 || true)"
+      grep -q "RS001[67].*$(basename "$project")" <<<"$output" || break
+      while IFS= read -r symbol; do
+        echo "$symbol" >> "$dir/PublicAPI.Unshipped.txt"
+      done < <(grep "$(basename "$project")" <<<"$output" | grep -o "RS0016: Symbol '[^']*'" | sed "s/^RS0016: Symbol '//; s/'\$//" | sort -u)
+      while IFS= read -r symbol; do
+        grep -vxF "$symbol" "$dir/PublicAPI.Unshipped.txt" > "$dir/PublicAPI.Unshipped.tmp" || true
+        mv "$dir/PublicAPI.Unshipped.tmp" "$dir/PublicAPI.Unshipped.txt"
+      done < <(grep "$(basename "$project")" <<<"$output" | grep -o "RS0017: Symbol '[^']*'" | sed "s/^RS0017: Symbol '//; s/'\$//" | sort -u)
+      { head -n1 "$dir/PublicAPI.Unshipped.txt"; tail -n +2 "$dir/PublicAPI.Unshipped.txt" | LC_ALL=C sort -u; } > "$dir/PublicAPI.Unshipped.tmp"
+      mv "$dir/PublicAPI.Unshipped.tmp" "$dir/PublicAPI.Unshipped.txt"
+      log "$dir/PublicAPI.Unshipped.txt updated (pass $pass)"
+    done
+  done
+  done
+}
+
 usage() {
-  echo "usage: $0 test | run [args...] | bench [args...]" >&2
+  echo "usage: $0 test | run [args...] | bench [args...] | pack | public-api" >&2
 }
 
 command="${1:-}"
@@ -144,6 +201,8 @@ if [ "$#" -gt 0 ]; then shift; fi
 case "$command" in
   test)  cmd_test ;;
   run)   exec dotnet run --project src/ConfigCenter.Server -- "$@" ;;
+  pack)  cmd_pack ;;
+  public-api) cmd_public_api ;;
   bench) exec dotnet run -c Release --project tests/ConfigCenter.Benchmarks -- "$@" ;;
   *)     usage; exit 2 ;;
 esac

@@ -13,8 +13,8 @@ internal sealed class ChangeLogger(IOptionsMonitor<SampleSettings> settings, ICo
     {
         logger.LogInformation("Starting with Greeting={Greeting} MaxItems={MaxItems}", settings.CurrentValue.Greeting, settings.CurrentValue.MaxItems);
         _options = settings.OnChange(s => logger.LogInformation("Options changed: Greeting={Greeting} MaxItems={MaxItems}", s.Greeting, s.MaxItems));
-        _releases = changes.Subscribe(c => logger.LogInformation("Applied {Namespace} r{Old} -> r{New} from {Source}; changed keys: {Keys}",
-            c.Namespace, c.OldRevision, c.NewRevision, c.Source, string.Join(", ", c.ChangedKeys)));
+        _releases = changes.Subscribe(c => logger.LogInformation("Applied {App}/{Env}/{Namespace} r{Old} -> r{New} from {Source}; changed keys: {Keys}",
+            c.App, c.Environment, c.Namespace, c.OldRevision, c.NewRevision, c.Source, string.Join(", ", c.ChangedKeys)));
         return Task.CompletedTask;
     }
 

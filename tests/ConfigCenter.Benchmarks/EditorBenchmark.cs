@@ -1,5 +1,6 @@
 using ConfigCenter.Server.Features.Apps;
 using ConfigCenter.Server.Features.Drafts;
+using ConfigCenter.Server.Features.Namespaces;
 using ConfigCenter.Server.Features.Releases;
 using ConfigCenter.Testing;
 using Microsoft.Playwright;

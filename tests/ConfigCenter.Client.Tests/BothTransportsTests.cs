@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ConfigCenter.Client.Tests.Infrastructure;
 using ConfigCenter.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace ConfigCenter.Client.Tests;
 
@@ -20,9 +21,11 @@ public sealed class BothTransportsTests(ServerWithEtcdFixture fixture) : IClassF
 
         var revision = await fixture.Api.PublishItemsAsync(app, "dev", "application", ("Greeting", "two"));
 
-        await WaitFor.ConditionAsync(
-            () => client.Runtime.Applier.ReceivedRevision("etcd", "application") == revision && client.Runtime.Applier.ReceivedRevision("hub", "application") == revision,
-            Timeout, "both etcd and the hub delivered the release");
+        await client.WaitAppliedAsync("application", revision);
+        var applied = Assert.Single(client.ChangeEvents);
+        var other = applied.Source == "etcd" ? "hub" : "etcd";
+        await WaitFor.ConditionAsync(() => client.Logs.Has(LogLevel.Debug, $"Ignored application r{revision} from {other}"),
+            Timeout, $"{other} delivered the release too, after {applied.Source}");
         Assert.Equal("two", client.Monitor.CurrentValue.Greeting);
         Assert.Single(client.OptionChanges);
         Assert.Equal(revision, Assert.Single(client.ChangeEvents).NewRevision);

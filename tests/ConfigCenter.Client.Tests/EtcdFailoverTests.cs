@@ -60,7 +60,7 @@ public sealed class EtcdFailoverTests(ServerWithEtcd3Fixture fixture) : IClassFi
 
     private int MemberInUse(TestClient client)
     {
-        var endpoint = client.Runtime.EtcdEndpoint;
+        var endpoint = client.Runtime.Transports.Single(t => t.Name == "etcd").Endpoint;
         return fixture.Etcd!.Members.Single(m => m.Endpoint == endpoint).Index;
     }
 

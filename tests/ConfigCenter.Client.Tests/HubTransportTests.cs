@@ -76,18 +76,16 @@ public sealed class HubTransportTests(StandaloneServerFixture fixture) : IClassF
         var options = new ConfigCenterOptions { App = app, Environment = "dev" };
         options.Server.Url = fixture.Server.BaseAddress.ToString();
         options.Server.ApiKey = key;
-        var published = new List<Dictionary<string, string?>>();
-        var cache = new LastKnownGoodCache(Directory.CreateTempSubdirectory("cc-http-").FullName, app, "dev", NullLogger.Instance);
-        using var metrics = new ClientMetrics(app, "dev", () => new Dictionary<string, long>(), []);
-        using var writer = new CacheWriter(cache);
-        var applier = new ReleaseApplier(options, published.Add, writer, metrics, NullLogger.Instance);
+        var published = new List<ReleasesApplied>();
+        var applier = new ReleaseApplier(options, NullLogger.Instance);
+        applier.Applied += published.Add;
         using var snapshots = new SnapshotClient(options, applier);
 
         await snapshots.FetchAllAsync(CancellationToken.None);
         await snapshots.FetchAllAsync(CancellationToken.None);
 
-        Assert.Equal("from-http", Assert.Single(published)["Greeting"]);
-        Assert.Equal(1, applier.Revisions["application"]);
+        Assert.Equal("from-http", Assert.Single(published).Current["application"].Items["Greeting"]);
+        Assert.Equal(1, applier.Current["application"].Revision);
 
         options.Server.ApiKey = "cc_wrong";
         var rejected = await Assert.ThrowsAsync<HttpRequestException>(() => snapshots.FetchAllAsync(CancellationToken.None));

@@ -18,7 +18,7 @@ public sealed class StartupPolicyTests(StandaloneServerFixture fixture) : IClass
         using var client = TestClient.Start(o => UseDeadSources(o, app, key, cacheDir));
 
         Assert.Equal("cached", client["Greeting"]);
-        Assert.Equal(1, client.Changes.AppliedRevisions["application"]);
+        Assert.Equal(1, client.Changes.AppliedRevisions[new ConfigCenterNamespace(app, "dev", "application")]);
         Assert.True(client.Logs.Has(LogLevel.Warning, "last-known-good"), "start-up says it used the cache");
     }
 

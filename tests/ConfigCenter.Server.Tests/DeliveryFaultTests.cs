@@ -107,7 +107,7 @@ public sealed class DeliveryFaultTests
     {
         await using var cluster = await EtcdCluster.StartAsync(1);
         var prefix = EtcdClusterFixtureBase.NewPrefix();
-        var options = Microsoft.Extensions.Options.Options.Create(new Hosting.ConfigCenterServerOptions
+        var options = Microsoft.Extensions.Options.Options.Create(new Infrastructure.ConfigCenterServerOptions
         {
             Etcd = { Endpoints = [.. cluster.Endpoints], Prefix = prefix },
         });

@@ -1,6 +1,6 @@
 using Bunit;
-using ConfigCenter.Server.Features.Drafts;
 using ConfigCenter.Server.Features.Drafts.Pages;
+using ConfigCenter.Server.Features.Namespaces;
 using MudBlazor;
 
 namespace ConfigCenter.UI.Tests;

@@ -1,5 +1,5 @@
 using Bunit;
-using ConfigCenter.Server.Components.Layout;
+using ConfigCenter.Server.Features.Shell;
 using ConfigCenter.Server.Features.Status;
 
 namespace ConfigCenter.UI.Tests;

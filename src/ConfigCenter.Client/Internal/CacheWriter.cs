@@ -11,18 +11,19 @@ internal sealed class CacheWriter : IDisposable
 {
     private readonly LastKnownGoodCache _cache;
     private readonly Channel<ReleaseDocument> _queue = Channel.CreateUnbounded<ReleaseDocument>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _writing;
 
     public CacheWriter(LastKnownGoodCache cache)
     {
         _cache = cache;
-        _writing = Task.Run(WriteAsync);
+        _ = Task.Run(WriteAsync);
     }
 
-    public void Enqueue(ReleaseDocument document) => _queue.Writer.TryWrite(document);
-
-    /// <summary>Completes when every queued release is on disk (tests and shutdown).</summary>
-    public Task Completion => _writing;
+    /// <summary>Queues the releases of an apply round, except those that came from the cache itself.</summary>
+    public void OnApplied(ReleasesApplied applied)
+    {
+        if (applied.Source == LastKnownGoodCache.Source) return;
+        foreach (var release in applied.Releases) _queue.Writer.TryWrite(release.Document);
+    }
 
     private async Task WriteAsync()
     {
@@ -31,7 +32,7 @@ internal sealed class CacheWriter : IDisposable
         {
             while (_queue.Reader.TryRead(out var document))
             {
-                if (!newest.TryGetValue(document.Namespace, out var known) || known.Revision < document.Revision) newest[document.Namespace] = document;
+                if (ReleaseOrder.IsNewer(document, newest.GetValueOrDefault(document.Namespace))) newest[document.Namespace] = document;
             }
             foreach (var document in newest.Values) _cache.Write(document);
             newest.Clear();

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using ConfigCenter.Contracts;
 
 namespace ConfigCenter.Client.Internal;
 
@@ -8,20 +9,23 @@ namespace ConfigCenter.Client.Internal;
 /// </summary>
 internal sealed class ClientMetrics : IDisposable
 {
-    public const string MeterName = "ConfigCenter.Client";
+    private const string MeterName = "ConfigCenter.Client";
 
     private readonly Meter _meter;
     private readonly Counter<long> _reloads;
     private readonly KeyValuePair<string, object?>[] _tags;
+    private readonly TimeProvider _time;
     private double _lastLatencyMs;
 
-    public ClientMetrics(string app, string environment, Func<IReadOnlyDictionary<string, long>> revisions, IReadOnlyList<TransportStatus> transports)
+    public ClientMetrics(string app, string environment, TimeProvider time, Func<IReadOnlyDictionary<string, ReleaseDocument>> applied,
+        IReadOnlyList<TransportStatus> transports)
     {
+        _time = time;
         _tags = [new("configcenter.app", app), new("configcenter.environment", environment)];
         _meter = new Meter(MeterName, typeof(ClientMetrics).Assembly.GetName().Version?.ToString());
         _reloads = _meter.CreateCounter<long>("configcenter.client.reloads", "{reload}", "Configuration reloads applied.");
         _meter.CreateObservableGauge("configcenter.client.applied_revision",
-            () => revisions().Select(r => new Measurement<long>(r.Value, [.. _tags, new("configcenter.namespace", r.Key)])),
+            () => applied().Select(r => new Measurement<long>(r.Value.Revision, [.. _tags, new("configcenter.namespace", r.Key)])),
             "{revision}", "The release revision applied per namespace.");
         _meter.CreateObservableGauge("configcenter.client.last_apply_latency",
             () => new Measurement<double>(Volatile.Read(ref _lastLatencyMs), _tags),
@@ -31,9 +35,11 @@ internal sealed class ClientMetrics : IDisposable
             "{connected}", "1 while the transport is connected.");
     }
 
-    public void Reloaded(TimeSpan latency)
+    /// <summary>Counts the reload of an apply round and its latency from the newest publish time.</summary>
+    public void OnApplied(ReleasesApplied applied)
     {
         _reloads.Add(1, _tags);
+        var latency = _time.GetUtcNow() - applied.Releases.Max(r => r.Document.PublishedAt);
         Volatile.Write(ref _lastLatencyMs, Math.Max(0, latency.TotalMilliseconds));
     }
 

@@ -1,3 +1,4 @@
+using ConfigCenter.Contracts;
 using Microsoft.Extensions.Configuration;
 
 namespace ConfigCenter.Client.Internal;
@@ -7,22 +8,62 @@ internal sealed class ConfigCenterChanges(IConfiguration configuration) : IConfi
 {
     private readonly IReadOnlyList<ConfigCenterRuntime> _runtimes = ConfigCenterRuntimes.From(configuration);
 
-    public IReadOnlyDictionary<string, long> AppliedRevisions =>
-        _runtimes.SelectMany(r => r.Applier.Revisions).GroupBy(p => p.Key, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Max(p => p.Value), StringComparer.Ordinal);
+    public IReadOnlyDictionary<ConfigCenterNamespace, long> AppliedRevisions
+    {
+        get
+        {
+            // Two sources may load the same namespace of the same app: report the newer of the two.
+            var newest = new Dictionary<ConfigCenterNamespace, ReleaseDocument>();
+            foreach (var document in _runtimes.SelectMany(r => r.Applier.Current.Values))
+            {
+                var key = new ConfigCenterNamespace(document.App, document.Environment, document.Namespace);
+                if (ReleaseOrder.IsNewer(document, newest.GetValueOrDefault(key))) newest[key] = document;
+            }
+            return newest.ToDictionary(p => p.Key, p => p.Value.Revision);
+        }
+    }
 
     public IDisposable Subscribe(Action<ConfigCenterChange> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        var subscriptions = _runtimes.Select(r => r.Applier.Subscribe(handler)).ToList();
-        return new Subscriptions(subscriptions);
+        return new Subscription(_runtimes, handler);
     }
 
-    private sealed class Subscriptions(List<IDisposable> inner) : IDisposable
+    private sealed class Subscription : IDisposable
     {
+        private readonly IReadOnlyList<ConfigCenterRuntime> _runtimes;
+        private readonly Action<ConfigCenterChange> _handler;
+        private int _disposed;
+
+        public Subscription(IReadOnlyList<ConfigCenterRuntime> runtimes, Action<ConfigCenterChange> handler)
+        {
+            _runtimes = runtimes;
+            _handler = handler;
+            foreach (var runtime in runtimes) runtime.Applier.Applied += OnApplied;
+        }
+
+        private void OnApplied(ReleasesApplied applied)
+        {
+            // One failing change must not hide the other namespaces of the round from this handler.
+            List<Exception>? errors = null;
+            foreach (var change in applied.Changes)
+            {
+                try
+                {
+                    _handler(change);
+                }
+                catch (Exception e)
+                {
+                    (errors ??= []).Add(e);
+                }
+            }
+            if (errors is not null) throw new AggregateException("A ConfigCenter change handler failed.", errors);
+        }
+
         public void Dispose()
         {
-            foreach (var subscription in inner) subscription.Dispose();
+            if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+            foreach (var runtime in _runtimes) runtime.Applier.Applied -= OnApplied;
         }
     }
 }

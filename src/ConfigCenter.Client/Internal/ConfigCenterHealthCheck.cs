@@ -23,14 +23,15 @@ internal sealed class ConfigCenterHealthCheck(IConfiguration configuration) : IH
             {
                 data[$"{name}:transport:{transport.Name}"] = transport.Connected ? $"connected to {transport.Endpoint}" : $"down: {transport.LastError ?? "not connected yet"}";
             }
-            var revisions = runtime.Applier.Revisions;
-            foreach (var (ns, revision) in revisions) data[$"{name}:revision:{ns}"] = revision;
-            if (runtime.Applier.NewestPublishedAt is { } published)
+            var applied = runtime.Applier.Current;
+            foreach (var (ns, document) in applied) data[$"{name}:revision:{ns}"] = document.Revision;
+            if (applied.Count > 0)
             {
+                var published = applied.Values.Max(d => d.PublishedAt);
                 data[$"{name}:revisionAgeSeconds"] = Math.Round((runtime.Options.TimeProvider.GetUtcNow() - published).TotalSeconds, 1);
             }
             var status = runtime.Transports.Any(t => t.Connected) ? HealthStatus.Healthy
-                : revisions.Count > 0 || runtime.LiveSourceAnswered ? HealthStatus.Degraded
+                : applied.Count > 0 || runtime.LiveSourceAnswered ? HealthStatus.Degraded
                 : HealthStatus.Unhealthy;
             if (status != HealthStatus.Healthy) notes.Add($"{name}: {string.Join("; ", runtime.Transports)}");
             if (status < worst) worst = status;

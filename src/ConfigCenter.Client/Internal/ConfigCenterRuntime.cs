@@ -16,6 +16,7 @@ internal sealed class ConfigCenterRuntime : IDisposable
 {
     private readonly ConfigCenterOptions _options;
     private readonly ILogger _logger;
+    private readonly LastKnownGoodCache _cache;
     // These are disposed in Dispose's continuation, once the transport loops have ended (the analyzer cannot see it).
 #pragma warning disable CA2213
     private readonly CancellationTokenSource _stop = new();
@@ -23,26 +24,33 @@ internal sealed class ConfigCenterRuntime : IDisposable
     private readonly List<Task> _running = [];
     private readonly EtcdWatchTransport? _etcd;
     private readonly HubTransport? _hub;
+    private readonly CacheWriter _cacheWriter;
+    private readonly ClientMetrics _metrics;
 #pragma warning restore CA2213
 
-    public ConfigCenterRuntime(ConfigCenterOptions options, Action<Dictionary<string, string?>> publish)
+    public ConfigCenterRuntime(ConfigCenterOptions options, Action<Dictionary<string, string?>> reload)
     {
         ConfigCenterOptionsValidator.ThrowIfInvalid(options);
         _options = options;
         _logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("ConfigCenter.Client");
-        Instance = new ClientInstanceInfo
+        var instance = new ClientInstanceInfo
         {
             InstanceId = options.InstanceId ?? $"{System.Environment.MachineName.ToLowerInvariant()}-{System.Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}",
             Host = System.Environment.MachineName,
             ProcessId = System.Environment.ProcessId,
             ClientVersion = ClientVersion,
         };
-        Cache = new LastKnownGoodCache(options.CacheDirectory ?? LastKnownGoodCache.DefaultDirectory(options.App, options.Environment),
+        _cache = new LastKnownGoodCache(options.CacheDirectory ?? LastKnownGoodCache.DefaultDirectory(options.App, options.Environment),
             options.App, options.Environment, _logger);
+        Applier = new ReleaseApplier(options, _logger);
         List<TransportStatus> transports = [];
-        Metrics = new ClientMetrics(options.App, options.Environment, () => Applier!.Revisions, transports);
-        CacheWriter = new CacheWriter(Cache);
-        Applier = new ReleaseApplier(options, publish, CacheWriter, Metrics, _logger);
+        _metrics = new ClientMetrics(options.App, options.Environment, options.TimeProvider, () => Applier.Current, transports);
+        _cacheWriter = new CacheWriter(_cache);
+        // The order of these subscriptions is the order listeners see a round: the configuration first, so every
+        // later listener (and IConfigCenterChanges, which subscribes after the first load) reads the new values.
+        Applier.Applied += applied => reload(ReleaseLayering.Merge(options.Namespaces, applied.Current));
+        Applier.Applied += _cacheWriter.OnApplied;
+        Applier.Applied += _metrics.OnApplied;
         if (options.Etcd.Endpoints.Count > 0)
         {
             _etcd = new EtcdWatchTransport(options, Applier, _live.Set, _logger);
@@ -50,48 +58,42 @@ internal sealed class ConfigCenterRuntime : IDisposable
         }
         if (!string.IsNullOrWhiteSpace(options.Server.Url))
         {
-            _hub = new HubTransport(options, Applier, Instance, _live.Set, _logger);
+            _hub = new HubTransport(options, Applier, instance, _live.Set, _logger);
             transports.Add(_hub.Status);
         }
         Transports = transports;
     }
 
-    public static string ClientVersion { get; } =
+    private static string ClientVersion { get; } =
         typeof(ConfigCenterRuntime).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
     public ConfigCenterOptions Options => _options;
 
-    public ClientInstanceInfo Instance { get; }
-
     public ReleaseApplier Applier { get; }
-
-    public LastKnownGoodCache Cache { get; }
-
-    public CacheWriter CacheWriter { get; }
-
-    public ClientMetrics Metrics { get; }
 
     public IReadOnlyList<TransportStatus> Transports { get; }
 
     /// <summary>True once a live source (etcd or the server) has delivered the current state.</summary>
     public bool LiveSourceAnswered => _live.IsSet;
 
-    /// <summary>The etcd endpoint the watch uses now (empty without the etcd transport).</summary>
-    internal string EtcdEndpoint => _etcd?.Status.Endpoint ?? "";
-
     public void Start()
     {
         if (_etcd is not null) _running.Add(Task.Run(() => _etcd.RunAsync(_stop.Token)));
         if (_hub is not null) _running.Add(Task.Run(() => _hub.RunAsync(_stop.Token)));
-        if (_live.Wait(_options.StartupTimeout)) return;
+        if (_live.Wait(_options.StartupTimeout))
+        {
+            WaitForReload();
+            return;
+        }
 
-        var cached = _options.Namespaces.Select(Cache.Read).OfType<ReleaseDocument>().ToList();
+        var cached = _options.Namespaces.Select(_cache.Read).OfType<ReleaseDocument>().ToList();
         if (cached.Count > 0)
         {
             _logger.LogWarning("No live ConfigCenter source answered within {Timeout} s ({Transports}); starting from the last-known-good cache in {Directory} ({Revisions})",
-                _options.StartupTimeout.TotalSeconds, string.Join("; ", Transports), Cache.Directory,
+                _options.StartupTimeout.TotalSeconds, string.Join("; ", Transports), _cache.Directory,
                 string.Join(", ", cached.Select(d => $"{d.Namespace} r{d.Revision}")));
-            Applier.Offer(cached, "cache");
+            Applier.Offer(cached, LastKnownGoodCache.Source);
+            WaitForReload();
             return;
         }
         if (_options.Optional)
@@ -105,6 +107,18 @@ internal sealed class ConfigCenterRuntime : IDisposable
         throw new InvalidOperationException(message);
     }
 
+    /// <summary>
+    /// A transport signals "live" right after its offer; when another thread was delivering an earlier round, the
+    /// offer's own reload may still be queued behind it. Load returns only with that data in place.
+    /// </summary>
+    private void WaitForReload()
+    {
+        if (!Applier.Delivered.Wait(_options.StartupTimeout))
+        {
+            _logger.LogWarning("The first ConfigCenter reload did not finish within {Timeout} s; continuing", _options.StartupTimeout.TotalSeconds);
+        }
+    }
+
     private string StartupFailureMessage()
     {
         var tried = new List<string>();
@@ -112,7 +126,7 @@ internal sealed class ConfigCenterRuntime : IDisposable
         if (_hub is not null) tried.Add($"server {_hub.Url}: {_hub.Status.LastError ?? "no answer"}");
         return $"ConfigCenter could not load the configuration of app '{_options.App}' in environment '{_options.Environment}' " +
                $"within {_options.StartupTimeout.TotalSeconds:0.#} s. Tried {string.Join("; ", tried)}. " +
-               $"No last-known-good cache in '{Cache.Directory}'. Set ConfigCenter:Optional=true to start empty and keep retrying.";
+               $"No last-known-good cache in '{_cache.Directory}'. Set ConfigCenter:Optional=true to start empty and keep retrying.";
     }
 
     public void Dispose()
@@ -124,8 +138,8 @@ internal sealed class ConfigCenterRuntime : IDisposable
         {
             _etcd?.Dispose();
             _hub?.Dispose();
-            CacheWriter.Dispose();
-            Metrics.Dispose();
+            _cacheWriter.Dispose();
+            _metrics.Dispose();
             _live.Dispose();
             _stop.Dispose();
         }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);

@@ -10,6 +10,9 @@ namespace ConfigCenter.Client.Internal;
 /// </summary>
 internal sealed class LastKnownGoodCache(string directory, string app, string environment, ILogger logger)
 {
+    /// <summary>The source name of releases started from the cache.</summary>
+    public const string Source = "cache";
+
     public string Directory { get; } = directory;
 
     public static string DefaultDirectory(string app, string environment)

@@ -4,161 +4,166 @@ using Microsoft.Extensions.Logging;
 namespace ConfigCenter.Client.Internal;
 
 /// <summary>
-/// The one place releases are applied, whichever transport delivered them: verifies the checksum, keeps only
-/// revisions newer than the applied one (so nothing is applied twice or goes backwards), layers the namespaces
-/// into a new dictionary, hands it to the provider once, then writes the cache and tells listeners.
+/// The one place releases are applied, whichever transport delivered them. It keeps the releases that are newer by
+/// <see cref="ReleaseOrder"/> (a higher revision, or any revision of a newer generation after the app was deleted
+/// and created again) and whose checksum matches, swaps its state under its lock, and then, with the lock
+/// released, raises one <see cref="Applied"/> event per round. The reload, <see cref="IConfigCenterChanges"/>, the
+/// hub acknowledgement, the cache writer and the metrics all hang off that event, so no callback ever runs under
+/// the lock. Events are delivered one at a time and in the order the rounds were applied: a thread that applies a
+/// round while another thread is delivering leaves its event to that thread instead of overtaking it.
 /// </summary>
-internal sealed class ReleaseApplier(
-    ConfigCenterOptions options,
-    Action<Dictionary<string, string?>> publish,
-    CacheWriter cache,
-    ClientMetrics metrics,
-    ILogger logger)
+internal sealed class ReleaseApplier(ConfigCenterOptions options, ILogger logger)
 {
+    private static readonly Dictionary<string, ReleaseDocument> Empty = new(StringComparer.Ordinal);
+
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, ReleaseDocument> _applied = new(StringComparer.Ordinal);
     private readonly HashSet<string> _namespaces = new(options.Namespaces, StringComparer.Ordinal);
-    private readonly List<Action<ConfigCenterChange>> _handlers = [];
-    private readonly Dictionary<(string Source, string Namespace), long> _received = [];
-    private DateTimeOffset? _lastAppliedAt;
+    private readonly Queue<ReleasesApplied> _undelivered = new();
+    private IReadOnlyDictionary<string, ReleaseDocument> _current = Empty;
+    private TaskCompletionSource? _delivering;
 
-    /// <summary>Raised after releases were applied (for confirmed delivery).</summary>
-    public event Action<IReadOnlyList<ReleaseDocument>>? Applied;
+    /// <summary>Raised once per apply round, outside the lock, in apply order. A handler that throws is logged.</summary>
+    public event Action<ReleasesApplied>? Applied;
 
-    public IReadOnlyDictionary<string, long> Revisions
+    /// <summary>The applied release per namespace: a snapshot that is replaced, never changed, so reading needs no lock.</summary>
+    public IReadOnlyDictionary<string, ReleaseDocument> Current => Volatile.Read(ref _current);
+
+    /// <summary>Completes when every event raised so far has been delivered to all handlers.</summary>
+    public Task Delivered
     {
         get
         {
-            lock (_gate) return _applied.ToDictionary(p => p.Key, p => p.Value.Revision, StringComparer.Ordinal);
+            lock (_gate) return _delivering?.Task ?? Task.CompletedTask;
         }
-    }
-
-    /// <summary>When a release was last applied (null before the first).</summary>
-    public DateTimeOffset? LastAppliedAt
-    {
-        get
-        {
-            lock (_gate) return _lastAppliedAt;
-        }
-    }
-
-    /// <summary>The newest publish time among the applied releases.</summary>
-    public DateTimeOffset? NewestPublishedAt
-    {
-        get
-        {
-            lock (_gate) return _applied.Count == 0 ? null : _applied.Values.Max(d => d.PublishedAt);
-        }
-    }
-
-    /// <summary>The newest revision of <paramref name="ns"/> that <paramref name="source"/> delivered, applied or not.</summary>
-    public long ReceivedRevision(string source, string ns)
-    {
-        lock (_gate) return _received.GetValueOrDefault((source, ns));
-    }
-
-    public IDisposable Subscribe(Action<ConfigCenterChange> handler)
-    {
-        lock (_gate) _handlers.Add(handler);
-        return new Unsubscriber(() =>
-        {
-            lock (_gate) _handlers.Remove(handler);
-        });
     }
 
     /// <summary>
     /// Applies whichever of <paramref name="documents"/> are newer; true when anything changed. Releases of different
-    /// namespaces are applied as one reload; several releases of one namespace (a watch catching up) are applied one
-    /// after another, so every publish is seen as its own change.
+    /// namespaces are applied as one round (one reload); several releases of one namespace (a watch catching up) are
+    /// applied one round after another, so every publish is seen as its own change. Returns once the state is
+    /// swapped; the event is delivered before returning unless another thread is delivering already.
     /// </summary>
     public bool Offer(IEnumerable<ReleaseDocument> documents, string source)
     {
+        ArgumentNullException.ThrowIfNull(documents);
+        var candidates = Candidates(documents, source);
+        if (candidates.Count == 0) return false;
         lock (_gate)
         {
             var changed = false;
             var round = new List<ReleaseDocument>();
-            foreach (var document in documents.OrderBy(d => d.Revision))
+            foreach (var document in candidates)
             {
                 if (round.Exists(d => d.Namespace == document.Namespace))
                 {
                     changed |= ApplyRound(round, source);
-                    round = [];
+                    round.Clear();
                 }
                 round.Add(document);
             }
-            return ApplyRound(round, source) | changed;
+            changed |= ApplyRound(round, source);
+            if (!changed || _delivering is not null) return changed;
+            _delivering = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
+        Deliver();
+        return true;
     }
 
-    private bool ApplyRound(List<ReleaseDocument> documents, string source)
+    /// <summary>
+    /// Ours, newer than what is applied now and with a matching checksum, oldest first. Checked against a snapshot
+    /// outside the lock (hashing is the expensive part); the round re-checks the order under the lock.
+    /// </summary>
+    private List<ReleaseDocument> Candidates(IEnumerable<ReleaseDocument> documents, string source)
     {
-        var accepted = new List<(ReleaseDocument Document, ReleaseDocument? Previous)>();
+        var current = Current;
+        var candidates = new List<ReleaseDocument>();
         foreach (var document in documents)
         {
             if (!IsOurs(document)) continue;
-            if (document.Revision > _received.GetValueOrDefault((source, document.Namespace))) _received[(source, document.Namespace)] = document.Revision;
-            var previous = _applied.GetValueOrDefault(document.Namespace);
-            if (previous is not null && document.Revision <= previous.Revision) continue;
+            var applied = current.GetValueOrDefault(document.Namespace);
+            if (!ReleaseOrder.IsNewer(document, applied))
+            {
+                logger.LogDebug("Ignored {Namespace} r{Revision} from {Source}: r{Applied} is applied",
+                    document.Namespace, document.Revision, source, applied!.Revision);
+                continue;
+            }
             if (!ReleaseChecksum.Verify(document))
             {
                 logger.LogWarning("Rejected {Namespace} r{Revision} from {Source}: the checksum does not match its items",
                     document.Namespace, document.Revision, source);
                 continue;
             }
-            _applied[document.Namespace] = document;
-            accepted.Add((document, previous));
+            candidates.Add(document);
         }
-        if (accepted.Count == 0) return false;
+        return [.. candidates.OrderBy(d => d.Generation, StringComparer.Ordinal).ThenBy(d => d.Revision)];
+    }
 
-        try
+    private bool ApplyRound(List<ReleaseDocument> round, string source)
+    {
+        Dictionary<string, ReleaseDocument>? next = null;
+        var accepted = new List<AppliedRelease>();
+        foreach (var document in round)
         {
-            publish(ReleaseLayering.Merge(options.Namespaces, _applied));
+            var previous = (next ?? _current).GetValueOrDefault(document.Namespace);
+            if (!ReleaseOrder.IsNewer(document, previous)) continue;
+            next ??= new Dictionary<string, ReleaseDocument>(_current, StringComparer.Ordinal);
+            next[document.Namespace] = document;
+            accepted.Add(new AppliedRelease(document, previous));
         }
-        catch (Exception e)
+        if (next is null) return false;
+        Volatile.Write(ref _current, next);
+        _undelivered.Enqueue(new ReleasesApplied(source, accepted, next));
+        return true;
+    }
+
+    private void Deliver()
+    {
+        while (true)
         {
-            // The data is already swapped; a failing change callback must not undo the apply or stop the transport.
-            logger.LogError(e, "A configuration reload callback failed after applying {Revisions}",
-                string.Join(", ", accepted.Select(a => $"{a.Document.Namespace} r{a.Document.Revision}")));
+            ReleasesApplied? next;
+            TaskCompletionSource? done = null;
+            lock (_gate)
+            {
+                if (!_undelivered.TryDequeue(out next))
+                {
+                    done = _delivering;
+                    _delivering = null;
+                }
+            }
+            if (next is null)
+            {
+                done?.TrySetResult();
+                return;
+            }
+            Raise(next);
         }
-        var now = options.TimeProvider.GetUtcNow();
-        _lastAppliedAt = now;
-        metrics.Reloaded(now - accepted.Max(a => a.Document.PublishedAt));
-        foreach (var (document, previous) in accepted)
+    }
+
+    private void Raise(ReleasesApplied applied)
+    {
+        foreach (var release in applied.Releases)
         {
             logger.LogInformation("Applied {App}/{Env}/{Namespace} r{Revision} from {Source}",
-                document.App, document.Environment, document.Namespace, document.Revision, source);
-            if (source != "cache") cache.Enqueue(document);
-            Notify(new ConfigCenterChange(document.Namespace, previous?.Revision ?? 0, document.Revision,
-                ReleaseLayering.ChangedKeys(previous?.Items, document.Items), source));
+                release.Document.App, release.Document.Environment, release.Document.Namespace, release.Document.Revision, applied.Source);
         }
-        Applied?.Invoke([.. accepted.Select(a => a.Document)]);
-        return true;
+        if (Applied is not { } handlers) return;
+        foreach (var handler in handlers.GetInvocationList().Cast<Action<ReleasesApplied>>())
+        {
+            try
+            {
+                handler(applied);
+            }
+            catch (Exception e)
+            {
+                // The state is already swapped: a failing listener must neither undo the apply nor starve the others.
+                logger.LogError(e, "A ConfigCenter listener failed after applying {Revisions}",
+                    string.Join(", ", applied.Releases.Select(r => $"{r.Document.Namespace} r{r.Document.Revision}")));
+            }
+        }
     }
 
     private bool IsOurs(ReleaseDocument document) =>
         string.Equals(document.App, options.App, StringComparison.Ordinal)
         && string.Equals(document.Environment, options.Environment, StringComparison.Ordinal)
         && _namespaces.Contains(document.Namespace);
-
-    private void Notify(ConfigCenterChange change)
-    {
-        foreach (var handler in _handlers.ToArray())
-        {
-            try
-            {
-                handler(change);
-            }
-            catch (Exception e)
-            {
-                logger.LogError(e, "A ConfigCenter change handler failed for {Namespace} r{Revision}", change.Namespace, change.NewRevision);
-            }
-        }
-    }
-
-    private sealed class Unsubscriber(Action dispose) : IDisposable
-    {
-        private Action? _dispose = dispose;
-
-        public void Dispose() => Interlocked.Exchange(ref _dispose, null)?.Invoke();
-    }
 }

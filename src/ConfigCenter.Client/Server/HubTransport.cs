@@ -63,8 +63,13 @@ internal sealed class HubTransport : IDisposable
             try
             {
                 await connection.StartAsync(ct);
+                // Revisions and generations from one snapshot: the server returns a namespace's current document
+                // when its revision is higher or its generation differs (the app was deleted and created again).
+                var known = _applier.Current;
                 var documents = await connection.InvokeAsync<List<ReleaseDocument>>(nameof(IConfigHub.Subscribe),
-                    _options.App, _options.Environment, _options.Namespaces.ToList(), _applier.Revisions, _instance, ct);
+                    _options.App, _options.Environment, _options.Namespaces.ToList(),
+                    known.ToDictionary(p => p.Key, p => p.Value.Revision, StringComparer.Ordinal),
+                    _instance with { KnownGenerations = known.ToDictionary(p => p.Key, p => p.Value.Generation, StringComparer.Ordinal) }, ct);
                 _applier.Offer(documents, HubSource);
                 _connection = connection;
                 Status.Up(Url);
@@ -119,15 +124,15 @@ internal sealed class HubTransport : IDisposable
         .WithUrl(_hubUrl, o => o.Headers[ConfigHubRoutes.ApiKeyHeader] = _options.Server.ApiKey ?? "")
         .Build();
 
-    private void Report(IReadOnlyList<ReleaseDocument> applied)
+    private void Report(ReleasesApplied applied)
     {
         if (_connection is not { State: HubConnectionState.Connected } connection) return;
-        foreach (var document in applied) _ = SendAppliedAsync(connection, document.Namespace, document.Revision);
+        foreach (var release in applied.Releases) _ = SendAppliedAsync(connection, release.Document.Namespace, release.Document.Revision);
     }
 
     private void ReportAll(HubConnection connection)
     {
-        foreach (var (ns, revision) in _applier.Revisions) _ = SendAppliedAsync(connection, ns, revision);
+        foreach (var (ns, document) in _applier.Current) _ = SendAppliedAsync(connection, ns, document.Revision);
     }
 
     private async Task SendAppliedAsync(HubConnection connection, string ns, long revision)

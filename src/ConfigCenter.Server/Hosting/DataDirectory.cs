@@ -1,3 +1,4 @@
+using ConfigCenter.Server.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace ConfigCenter.Server.Hosting;

@@ -1,7 +1,7 @@
 using ConfigCenter.Server.Features.ApiKeys;
 using ConfigCenter.Server.Features.Auth;
 using ConfigCenter.Server.Features.Delivery;
-using ConfigCenter.Server.Features.Releases;
+using ConfigCenter.Server.Features.Namespaces;
 using ConfigCenter.Storage;
 using Microsoft.EntityFrameworkCore;
 

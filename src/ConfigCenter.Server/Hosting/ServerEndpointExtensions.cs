@@ -1,12 +1,12 @@
-using ConfigCenter.Server.Components;
 using ConfigCenter.Server.Features.ApiKeys;
 using ConfigCenter.Server.Features.Apps;
 using ConfigCenter.Server.Features.Audit;
 using ConfigCenter.Server.Features.Auth;
 using ConfigCenter.Server.Features.ClientRead;
+using ConfigCenter.Server.Features.Delivery;
 using ConfigCenter.Server.Features.Drafts;
 using ConfigCenter.Server.Features.Releases;
-using ConfigCenter.Server.Features.Delivery;
+using ConfigCenter.Server.Features.Shell;
 using ConfigCenter.Server.Features.Status;
 using Scalar.AspNetCore;
 

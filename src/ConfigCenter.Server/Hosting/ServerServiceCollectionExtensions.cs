@@ -1,18 +1,20 @@
 using ConfigCenter.Etcd;
-using ConfigCenter.Server.Components;
+using ConfigCenter.Server.Features.ApiKeys;
 using ConfigCenter.Server.Features.Apps;
 using ConfigCenter.Server.Features.Auth;
 using ConfigCenter.Server.Features.Delivery;
 using ConfigCenter.Server.Features.Drafts;
+using ConfigCenter.Server.Features.Namespaces;
 using ConfigCenter.Server.Features.Releases;
+using ConfigCenter.Server.Features.Shell;
 using ConfigCenter.Server.Features.Status;
 using ConfigCenter.Server.Infrastructure;
 using ConfigCenter.Storage;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ConfigCenter.Server.Hosting;
@@ -53,6 +55,7 @@ internal static class ServerServiceCollectionExtensions
         services.AddSingleton<ReleaseReader>();
         services.AddSingleton<Features.Instances.InstanceTracker>();
         services.AddConfigCenterAuth();
+        services.AddConfigCenterApiKeys();
         services.AddConfigCenterHealth();
         Features.ConfigHub.ConfigHubExtensions.AddConfigHub(services);
         services.AddConfigCenterUi();

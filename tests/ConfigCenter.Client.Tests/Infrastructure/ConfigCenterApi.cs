@@ -21,6 +21,9 @@ internal sealed class ConfigCenterApi(HttpClient admin)
         return key.GetProperty("key").GetString()!;
     }
 
+    /// <summary><c>DELETE /api/v1/apps/{app}</c>: the app with its drafts, releases and keys.</summary>
+    public async Task DeleteAppAsync(string app) => (await admin.DeleteAsync($"/api/v1/apps/{app}")).EnsureSuccessStatusCode();
+
     public async Task SetAsync(string app, string env, string ns, string key, string value) =>
         (await admin.PutAsJsonAsync($"/api/v1/apps/{app}/envs/{env}/namespaces/{ns}/items/{Uri.EscapeDataString(key)}", new { value })).EnsureSuccessStatusCode();
 

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
-using ConfigCenter.Server.Features.Apps;
 using ConfigCenter.Server.Features.Audit;
+using ConfigCenter.Server.Features.Namespaces;
 using ConfigCenter.Server.Infrastructure;
-using ConfigCenter.Storage;
 using ConfigCenter.Storage.Entities;
+using ConfigCenter.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace ConfigCenter.Server.Features.ApiKeys;

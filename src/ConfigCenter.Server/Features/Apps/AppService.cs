@@ -2,12 +2,10 @@ using ConfigCenter.Contracts;
 using ConfigCenter.Core;
 using ConfigCenter.Server.Features.Audit;
 using ConfigCenter.Server.Features.Delivery;
-using ConfigCenter.Server.Features.Drafts;
-using ConfigCenter.Server.Features.Releases;
-using ConfigCenter.Server.Hosting;
+using ConfigCenter.Server.Features.Namespaces;
 using ConfigCenter.Server.Infrastructure;
-using ConfigCenter.Storage;
 using ConfigCenter.Storage.Entities;
+using ConfigCenter.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -72,14 +70,7 @@ public sealed class AppService(
             var keys = await ReleaseQueries.CurrentReleases(db).Where(r => r.AppId == app).Select(r => new { r.EnvironmentId, r.Namespace, r.Revision, r.Generation }).ToListAsync(ct);
             foreach (var k in keys)
             {
-                db.Outbox.Add(new OutboxEntity
-                {
-                    EtcdKey = EtcdKeys.Config(options.Value.Etcd.Prefix, k.EnvironmentId, app, k.Namespace),
-                    Revision = k.Revision,
-                    Generation = k.Generation,
-                    Document = [],
-                    CreatedAt = now,
-                });
+                DeliveryQueue.Delete(db, options.Value.Etcd.Prefix, k.EnvironmentId, app, k.Namespace, k.Revision, k.Generation, now);
             }
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -161,7 +152,7 @@ public sealed class AppService(
                 var draft = drafts.FirstOrDefault(d => d.Namespace == ns.Name && d.EnvironmentId == env);
                 var items = (draft?.Items ?? []).Select(i => new DraftItem(i.Key, i.Value, i.Comment)).ToList();
                 result.Add(new NamespaceStatus(ns.Name, ns.Format.ToWire(), env, release?.Revision,
-                    DraftService.HasChanges(ns, items, draft?.Content ?? "", release is null ? null : ReleaseHead.Of(release))));
+                    NamespaceState.HasChangesFrom(ns.Format, items, draft?.Content ?? "", release is null ? null : ReleaseHead.Of(release))));
             }
         }
         return result;

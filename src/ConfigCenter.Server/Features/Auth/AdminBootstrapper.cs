@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
-using ConfigCenter.Server.Hosting;
-using ConfigCenter.Storage;
+using ConfigCenter.Server.Infrastructure;
 using ConfigCenter.Storage.Entities;
+using ConfigCenter.Storage;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,7 @@
 using System.Security.Claims;
-using ConfigCenter.Server.Hosting;
-using Microsoft.AspNetCore.Authentication;
+using ConfigCenter.Server.Infrastructure;
 using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 

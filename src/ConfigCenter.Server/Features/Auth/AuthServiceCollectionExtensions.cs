@@ -1,8 +1,7 @@
 using ConfigCenter.Contracts;
-using ConfigCenter.Server.Features.ApiKeys;
 using ConfigCenter.Storage.Entities;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 
 namespace ConfigCenter.Server.Features.Auth;
@@ -15,8 +14,6 @@ internal static class AuthServiceCollectionExtensions
         services.AddSingleton<IPasswordHasher<UserEntity>, PasswordHasher<UserEntity>>();
         services.AddSingleton<UserService>();
         services.AddSingleton<AdminBootstrapper>();
-        services.AddSingleton<ApiKeyStore>();
-        services.AddSingleton<ApiKeyService>();
 
         services.AddAuthentication(AuthConstants.SmartScheme)
             .AddPolicyScheme(AuthConstants.SmartScheme, "Cookie, bearer token or API key", o => o.ForwardDefaultSelector = SelectScheme)
@@ -32,8 +29,7 @@ internal static class AuthServiceCollectionExtensions
                 o.Events.OnRedirectToLogin = ctx => ApiAware(ctx, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = ctx => ApiAware(ctx, StatusCodes.Status403Forbidden);
             })
-            .AddBearerToken(AuthConstants.BearerScheme)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthConstants.ApiKeyScheme, null);
+            .AddBearerToken(AuthConstants.BearerScheme);
 
         services.AddAuthorizationBuilder()
             .AddPolicy(AuthConstants.ManagementPolicy, p => p

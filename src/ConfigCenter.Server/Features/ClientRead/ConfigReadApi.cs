@@ -38,8 +38,10 @@ internal static class ConfigReadApi
         }
         if (cache.Get(env, app, ns) is not { } release)
         {
+            // The code tells clients this is the server's own "nothing published yet", not a 404 from a wrong URL.
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found",
-                detail: $"{app}/{env}/{ns} has no published release.");
+                detail: $"{app}/{env}/{ns} has no published release.",
+                extensions: new Dictionary<string, object?> { ["code"] = "release-not-found" });
         }
         http.Response.Headers.ETag = release.ETag;
         http.Response.Headers.CacheControl = "no-cache";

@@ -1,6 +1,6 @@
 using ConfigCenter.Contracts;
 using ConfigCenter.Etcd;
-using ConfigCenter.Server.Hosting;
+using ConfigCenter.Server.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace ConfigCenter.Server.Features.Delivery;

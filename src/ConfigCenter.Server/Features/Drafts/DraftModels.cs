@@ -1,7 +1,6 @@
+using ConfigCenter.Server.Features.Namespaces;
 namespace ConfigCenter.Server.Features.Drafts;
 
-/// <summary>One key of a properties draft.</summary>
-public sealed record DraftItem(string Key, string? Value, string Comment);
 
 /// <summary>The draft of one namespace in one environment (DESIGN.md §4.5), plus its version for If-Match.</summary>
 public sealed record DraftView(

@@ -1,10 +1,9 @@
 using ConfigCenter.Core;
-using ConfigCenter.Server.Features.Apps;
 using ConfigCenter.Server.Features.Audit;
-using ConfigCenter.Server.Features.Releases;
+using ConfigCenter.Server.Features.Namespaces;
 using ConfigCenter.Server.Infrastructure;
-using ConfigCenter.Storage;
 using ConfigCenter.Storage.Entities;
+using ConfigCenter.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace ConfigCenter.Server.Features.Drafts;
@@ -22,13 +21,8 @@ public sealed class DraftService(
     public async Task<DraftView> GetAsync(string app, string env, string ns, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateOpenedAsync(ct);
-        var entity = await NamespaceLookup.RequireAsync(db, app, env, ns, ct);
-        var draft = await DraftSnapshot.FindAsync(db, app, env, ns, ct);
-        var current = await ReleaseQueries.HeadAsync(db, app, env, ns, ct);
-        var items = (draft?.Items ?? []).OrderBy(i => i.Key, StringComparer.OrdinalIgnoreCase)
-            .Select(i => new DraftItem(i.Key, i.Value, i.Comment)).ToList();
-        var content = draft?.Content ?? "";
-        return new DraftView(entity.Format.ToWire(), items, content, current?.Revision, HasChanges(entity, items, content, current), draft?.Version ?? 0);
+        var state = await NamespaceState.LoadAsync(db, app, env, ns, ct);
+        return new DraftView(state.Format.ToWire(), state.Items, state.Content, state.Head?.Revision, state.HasChanges, state.Draft?.Version ?? 0);
     }
 
     public async Task<(DraftItem Item, bool Created, long Version)> SetItemAsync(
@@ -84,26 +78,7 @@ public sealed class DraftService(
         if (ConfigKeys.FindCaseConflict(items.Select(i => i.Key)) is { } conflict) throw ConfigCenterException.Invalid(conflict);
         return EditAsync(app, env, ns, NamespaceFormat.Properties, ifMatch, user, ct, (db, draft) =>
         {
-            var byKey = draft.Items.ToDictionary(i => i.NormalizedKey, StringComparer.Ordinal);
-            var wanted = items.ToDictionary(i => i.Key.ToUpperInvariant(), StringComparer.Ordinal);
-            foreach (var gone in draft.Items.Where(i => !wanted.ContainsKey(i.NormalizedKey)).ToList())
-            {
-                draft.Items.Remove(gone);
-                db.DraftItems.Remove(gone);
-            }
-            foreach (var (normalized, item) in wanted)
-            {
-                if (byKey.TryGetValue(normalized, out var existing))
-                {
-                    existing.Key = item.Key;
-                    existing.Value = item.Value;
-                    existing.Comment = item.Comment;
-                }
-                else
-                {
-                    draft.Items.Add(new DraftItemEntity { Key = item.Key, NormalizedKey = normalized, Value = item.Value, Comment = item.Comment });
-                }
-            }
+            DraftChanges.ReplaceItems(db, draft, items);
             AuditLog.Record(db, time.GetUtcNow(), user, "items.replace", $"{app}/{env}/{ns}", $"{items.Count} keys");
         });
     }
@@ -161,29 +136,12 @@ public sealed class DraftService(
             var flattened = DocumentFlattener.Flatten(format, validateContent);
             if (flattened.Error is { } error) throw ConfigCenterException.Invalid(error);
         }
-        var draft = await db.Drafts.Include(d => d.Items)
-            .FirstOrDefaultAsync(d => d.AppId == app && d.EnvironmentId == env && d.Namespace == ns, ct);
-        if (draft is null)
-        {
-            draft = new DraftEntity { AppId = app, EnvironmentId = env, Namespace = ns };
-            db.Drafts.Add(draft);
-        }
+        var draft = await DraftChanges.LoadForEditAsync(db, app, env, ns, ct);
         if (ifMatch is { } expected && expected != draft.Version) throw ConfigCenterException.StaleVersion(draft.Version);
         edit(db, draft);
-        draft.Version++;
-        draft.UpdatedAt = time.GetUtcNow();
-        draft.UpdatedBy = user;
+        DraftChanges.Touch(draft, user, time.GetUtcNow());
         using (await writeGate.EnterAsync(ct)) await db.SaveChangesAsync(ct);
         notifier.Changed(app, env, ns, draft.Version, user);
         return draft.Version;
-    }
-
-    internal static bool HasChanges(NamespaceEntity ns, IReadOnlyList<DraftItem> items, string content, ReleaseHead? current)
-    {
-        var format = ns.Format;
-        if (current is null) return format == NamespaceFormat.Properties ? items.Count > 0 : content.Length > 0;
-        if (format != NamespaceFormat.Properties) return !string.Equals(content, current.Content, StringComparison.Ordinal);
-        var checksum = Contracts.ReleaseChecksum.Compute(items.Select(i => KeyValuePair.Create(i.Key, i.Value)));
-        return !string.Equals(checksum, current.Checksum, StringComparison.Ordinal);
     }
 }

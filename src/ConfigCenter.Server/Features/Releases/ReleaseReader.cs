@@ -1,6 +1,5 @@
 using ConfigCenter.Core;
-using ConfigCenter.Server.Features.Apps;
-using ConfigCenter.Server.Features.Drafts;
+using ConfigCenter.Server.Features.Namespaces;
 using ConfigCenter.Server.Infrastructure;
 using ConfigCenter.Storage;
 using Microsoft.EntityFrameworkCore;

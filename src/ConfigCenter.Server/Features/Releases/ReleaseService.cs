@@ -1,13 +1,11 @@
 using ConfigCenter.Contracts;
 using ConfigCenter.Core;
-using ConfigCenter.Server.Features.Apps;
 using ConfigCenter.Server.Features.Audit;
 using ConfigCenter.Server.Features.Delivery;
-using ConfigCenter.Server.Features.Drafts;
-using ConfigCenter.Server.Hosting;
+using ConfigCenter.Server.Features.Namespaces;
 using ConfigCenter.Server.Infrastructure;
-using ConfigCenter.Storage;
 using ConfigCenter.Storage.Entities;
+using ConfigCenter.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -37,99 +35,64 @@ public sealed class ReleaseService(
     private async Task<ReleaseSummary> PublishOnceAsync(string app, string env, string ns, string? message, string user, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateOpenedAsync(ct);
-        var entity = await NamespaceLookup.RequireAsync(db, app, env, ns, ct);
-        var format = entity.Format;
-        var draft = await DraftSnapshot.FindAsync(db, app, env, ns, ct);
-        var current = await ReleaseQueries.HeadAsync(db, app, env, ns, ct);
-        var draftItems = (draft?.Items ?? []).Select(i => new DraftItem(i.Key, i.Value, i.Comment)).ToList();
-        var content = draft?.Content ?? "";
-        if (!DraftService.HasChanges(entity, draftItems, content, current))
-        {
-            throw ConfigCenterException.Conflict(current is null
-                ? $"Nothing to publish: the draft of {app}/{env}/{ns} is empty."
-                : $"Nothing to publish: the draft of {app}/{env}/{ns} equals release r{current.Revision}.");
-        }
-        var flattened = DraftSnapshot.Items(format, draft);
+        var state = await NamespaceState.LoadAsync(db, app, env, ns, ct);
+        if (state.Head is null && !state.HasChanges) throw ConfigCenterException.Conflict($"Nothing to publish: the draft of {app}/{env}/{ns} is empty.");
+        var flattened = state.PublishableItems();
         var items = flattened.Items ?? throw ConfigCenterException.Invalid(flattened.Error!);
-        var comments = draftItems.Where(i => i.Comment.Length > 0).ToDictionary(i => i.Key, i => (string?)i.Comment, StringComparer.Ordinal);
-        return await CommitAsync(db, entity, env, items, content, comments, message, user, current, null, ct);
+        var comments = state.Items.Where(i => i.Comment.Length > 0).ToDictionary(i => i.Key, i => (string?)i.Comment, StringComparer.Ordinal);
+        var built = Build(state, items, state.Content, comments, message, user, null);
+        // Properties compare by checksum (computed once, by the builder), documents by their text.
+        var unchanged = state.Head is { } head && (state.Format == NamespaceFormat.Properties
+            ? string.Equals(built.Entity.Checksum, head.Checksum, StringComparison.Ordinal)
+            : string.Equals(state.Content, head.Content, StringComparison.Ordinal));
+        if (unchanged) throw ConfigCenterException.Conflict($"Nothing to publish: the draft of {app}/{env}/{ns} equals release r{state.Head!.Revision}.");
+        return await CommitAsync(db, state.Namespace, built, user, ct);
     }
 
     private async Task<ReleaseSummary> RollbackOnceAsync(string app, string env, string ns, long revision, string? message, string user, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateOpenedAsync(ct);
-        var entity = await NamespaceLookup.RequireAsync(db, app, env, ns, ct);
+        var state = await NamespaceState.LoadAsync(db, app, env, ns, ct);
         var target = await ReleaseQueries.Of(db, app, env, ns).AsNoTracking().FirstOrDefaultAsync(r => r.Revision == revision, ct)
             ?? throw ConfigCenterException.NotFound($"{app}/{env}/{ns} has no release r{revision} to roll back to.");
-        var current = await ReleaseQueries.HeadAsync(db, app, env, ns, ct)
-            ?? throw new InvalidOperationException($"{app}/{env}/{ns} has r{revision} but no newest release.");
+        var current = state.Head ?? throw new InvalidOperationException($"{app}/{env}/{ns} has r{revision} but no newest release.");
         if (current.Checksum == target.Checksum && current.Content == target.Content)
             throw ConfigCenterException.Conflict($"Nothing to roll back: the current release r{current.Revision} already equals r{revision}.");
         var items = ReleaseMapper.ItemsOf(target);
         var comments = string.IsNullOrEmpty(target.CommentsJson)
             ? new Dictionary<string, string?>()
             : System.Text.Json.JsonSerializer.Deserialize(target.CommentsJson, ContractsJsonContext.Default.DictionaryStringString) ?? [];
-        var draft = await ResetDraftAsync(db, env, entity, items, target.Content, comments, user, ct);
-        var summary = await CommitAsync(db, entity, env, items, target.Content, comments,
-            string.IsNullOrWhiteSpace(message) ? $"Rollback to r{revision}" : message, user, current, revision, ct);
+        var built = Build(state, items, target.Content, comments, string.IsNullOrWhiteSpace(message) ? $"Rollback to r{revision}" : message, user, revision);
+
+        // After a rollback the editor shows what is live, not the abandoned draft.
+        var draft = await DraftChanges.LoadForEditAsync(db, app, env, ns, ct);
+        DraftChanges.ReplaceItems(db, draft, state.Format == NamespaceFormat.Properties
+            ? items.Select(i => new DraftItem(i.Key, i.Value, comments.TryGetValue(i.Key, out var comment) ? comment ?? "" : ""))
+            : []);
+        draft.Content = target.Content;
+        DraftChanges.Touch(draft, user, built.Entity.PublishedAt);
+        var summary = await CommitAsync(db, state.Namespace, built, user, ct);
         drafts.Changed(app, env, ns, draft.Version, user);
         return summary;
     }
 
-    private async Task<DraftEntity> ResetDraftAsync(ConfigCenterDbContext db, string env, NamespaceEntity ns, IReadOnlyDictionary<string, string?> items,
-        string content, IReadOnlyDictionary<string, string?> comments, string user, CancellationToken ct)
-    {
-        // After a rollback the editor shows what is live, not the abandoned draft.
-        var draft = await db.Drafts.Include(d => d.Items)
-            .FirstOrDefaultAsync(d => d.AppId == ns.AppId && d.EnvironmentId == env && d.Namespace == ns.Name, ct);
-        if (draft is null)
-        {
-            draft = new DraftEntity { AppId = ns.AppId, EnvironmentId = env, Namespace = ns.Name };
-            db.Drafts.Add(draft);
-        }
-        db.DraftItems.RemoveRange(draft.Items);
-        draft.Items.Clear();
-        foreach (var (key, value) in items.Where(_ => ns.Format == NamespaceFormat.Properties))
-        {
-            draft.Items.Add(new DraftItemEntity
-            {
-                Key = key,
-                NormalizedKey = key.ToUpperInvariant(),
-                Value = value,
-                Comment = comments.TryGetValue(key, out var comment) ? comment ?? "" : "",
-            });
-        }
-        draft.Content = content;
-        draft.Version++;
-        draft.UpdatedAt = time.GetUtcNow();
-        draft.UpdatedBy = user;
-        return draft;
-    }
-
-    private async Task<ReleaseSummary> CommitAsync(ConfigCenterDbContext db, NamespaceEntity ns, string env, IReadOnlyDictionary<string, string?> items,
-        string content, IReadOnlyDictionary<string, string?> comments, string? message, string user, ReleaseHead? current, long? rolledBackFrom,
-        CancellationToken ct)
-    {
-        var built = ReleaseBuilder.Build(ns, env, (current?.Revision ?? 0) + 1, items, content,
+    private BuiltRelease Build(NamespaceState state, IReadOnlyDictionary<string, string?> items, string content,
+        IReadOnlyDictionary<string, string?> comments, string? message, string user, long? rolledBackFrom) =>
+        ReleaseBuilder.Build(state.Namespace, state.Environment, (state.Head?.Revision ?? 0) + 1, items, content,
             comments.Count == 0 ? "" : System.Text.Json.JsonSerializer.Serialize(comments, ContractsJsonContext.Default.DictionaryStringString),
             message, user, time.GetUtcNow(), rolledBackFrom);
+
+    /// <summary>Commits the release, its outbox row and its audit entry in one transaction, then updates the cache and wakes the relay.</summary>
+    private async Task<ReleaseSummary> CommitAsync(ConfigCenterDbContext db, NamespaceEntity ns, BuiltRelease built, string user, CancellationToken ct)
+    {
         var release = built.Entity;
         db.Releases.Add(release);
-        if (!options.Value.Standalone)
-        {
-            db.Outbox.Add(new OutboxEntity
-            {
-                EtcdKey = EtcdKeys.Config(options.Value.Etcd.Prefix, env, ns.AppId, ns.Name),
-                Revision = release.Revision,
-                Generation = release.Generation,
-                Document = built.Bytes,
-                CreatedAt = release.PublishedAt,
-            });
-        }
+        if (!options.Value.Standalone) DeliveryQueue.Publish(db, options.Value.Etcd.Prefix, release, built.Bytes, release.PublishedAt);
+        var rolledBackFrom = release.RolledBackFrom;
         AuditLog.Record(db, release.PublishedAt, user, rolledBackFrom is null ? "release.publish" : "release.rollback",
-            $"{ns.AppId}/{env}/{ns.Name}", rolledBackFrom is null ? $"r{release.Revision}" : $"r{release.Revision} = r{rolledBackFrom}");
+            $"{ns.AppId}/{release.EnvironmentId}/{ns.Name}", rolledBackFrom is null ? $"r{release.Revision}" : $"r{release.Revision} = r{rolledBackFrom}");
         using (await writeGate.EnterAsync(ct)) await db.SaveChangesAsync(ct);
-        logger.LogInformation("Published {App}/{Env}/{Namespace} r{Revision} by {User}", ns.AppId, env, ns.Name, release.Revision, user);
+        logger.LogInformation("Published {App}/{Env}/{Namespace} r{Revision} by {User}", ns.AppId, release.EnvironmentId, ns.Name, release.Revision, user);
         cache.TryUpdate(built.Document, built.Bytes);
         outbox.Notify();
         return ToSummary(release);

@@ -1,6 +1,6 @@
 using ConfigCenter.Server.Features.Delivery;
-using ConfigCenter.Server.Hosting;
 using ConfigCenter.Etcd;
+using ConfigCenter.Server.Infrastructure;
 using ConfigCenter.Storage;
 using Etcdserverpb;
 using Microsoft.EntityFrameworkCore;

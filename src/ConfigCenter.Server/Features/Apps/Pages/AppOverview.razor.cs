@@ -1,7 +1,7 @@
 using ConfigCenter.Contracts;
 using ConfigCenter.Server.Components;
 using ConfigCenter.Server.Features.Delivery;
-using ConfigCenter.Server.Features.Drafts;
+using ConfigCenter.Server.Features.Namespaces;
 using ConfigCenter.Server.Infrastructure;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;

@@ -1,3 +1,4 @@
+using ConfigCenter.Server.Features.Namespaces;
 namespace ConfigCenter.Server.Features.Drafts.Pages;
 
 /// <summary>What an import produced: the full new key set of a properties draft, or the new text of a document draft.</summary>

@@ -1,6 +1,7 @@
 using ConfigCenter.Core;
-using Microsoft.AspNetCore.Components;
+using ConfigCenter.Server.Features.Namespaces;
 using Microsoft.AspNetCore.Components.Web;
+using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
 namespace ConfigCenter.Server.Features.Drafts.Pages;

@@ -1,9 +1,9 @@
 using ConfigCenter.Server.Infrastructure;
-using ConfigCenter.Storage;
 using ConfigCenter.Storage.Entities;
+using ConfigCenter.Storage;
 using Microsoft.EntityFrameworkCore;
 
-namespace ConfigCenter.Server.Features.Apps;
+namespace ConfigCenter.Server.Features.Namespaces;
 
 /// <summary>Resolves app/environment/namespace from a route, answering 404 for anything unknown.</summary>
 internal static class NamespaceLookup

@@ -1,9 +1,10 @@
+using ConfigCenter.Server.Components;
 using ConfigCenter.Server.Features.Auth;
-using MudBlazor;
-using ConfigCenter.Server.Features.Releases.Pages;
+using ConfigCenter.Server.Features.Drafts.Pages;
 using MudBlazor.Services;
+using MudBlazor;
 
-namespace ConfigCenter.Server.Components;
+namespace ConfigCenter.Server.Features.Shell;
 
 /// <summary>Registers and maps the admin UI (Blazor Server + MudBlazor).</summary>
 internal static class UiServiceCollectionExtensions

@@ -4,7 +4,7 @@ using ConfigCenter.Core;
 using ConfigCenter.Server.Infrastructure;
 using ConfigCenter.Storage.Entities;
 
-namespace ConfigCenter.Server.Features.Releases;
+namespace ConfigCenter.Server.Features.Namespaces;
 
 /// <summary>A release ready to commit: the row, the wire document and its exact bytes.</summary>
 internal sealed record BuiltRelease(ReleaseEntity Entity, ReleaseDocument Document, byte[] Bytes);

@@ -1,10 +1,11 @@
 using System.Text;
 using ConfigCenter.Core;
 using ConfigCenter.Server.Components;
-using ConfigCenter.Server.Features.Drafts;
+using ConfigCenter.Server.Features.Releases.Pages;
+using ConfigCenter.Server.Features.Releases;
 using ConfigCenter.Server.Infrastructure;
 
-namespace ConfigCenter.Server.Features.Releases.Pages;
+namespace ConfigCenter.Server.Features.Drafts.Pages;
 
 /// <summary>
 /// <c>GET /export/{app}/{env}/{ns}?as=json|yaml|env[&amp;revision=N]</c>: the draft (no revision) or a release as a
@@ -14,12 +15,9 @@ internal static class ExportEndpoints
 {
     public static IEndpointRouteBuilder MapExportEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/export/{app}/{env}/{ns}", ExportAsync).RequireAuthorization(UiAuth.Policy).ExcludeFromDescription();
+        app.MapGet(ExportLinks.Route, ExportAsync).RequireAuthorization(UiAuth.Policy).ExcludeFromDescription();
         return app;
     }
-
-    public static string Link(string app, string env, string ns, string format, long? revision) =>
-        $"/export/{app}/{env}/{ns}?as={format}" + (revision is { } r ? $"&revision={r}" : "");
 
     private static async Task<IResult> ExportAsync(string app, string env, string ns, string? @as, long? revision,
         DraftService drafts, ReleaseReader releases, CancellationToken ct)

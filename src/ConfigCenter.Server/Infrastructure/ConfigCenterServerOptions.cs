@@ -1,4 +1,4 @@
-namespace ConfigCenter.Server.Hosting;
+namespace ConfigCenter.Server.Infrastructure;
 
 /// <summary>The server's settings, bound from the <c>ConfigCenter</c> section (DESIGN.md §4.6).</summary>
 public sealed class ConfigCenterServerOptions

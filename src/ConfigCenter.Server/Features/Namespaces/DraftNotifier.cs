@@ -1,4 +1,4 @@
-namespace ConfigCenter.Server.Features.Drafts;
+namespace ConfigCenter.Server.Features.Namespaces;
 
 /// <summary>Tells open editor pages that a draft changed, so a second editor sees the edit and its author.</summary>
 public sealed class DraftNotifier

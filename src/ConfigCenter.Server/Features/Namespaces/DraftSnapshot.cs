@@ -1,9 +1,9 @@
 using ConfigCenter.Core;
-using ConfigCenter.Storage;
 using ConfigCenter.Storage.Entities;
+using ConfigCenter.Storage;
 using Microsoft.EntityFrameworkCore;
 
-namespace ConfigCenter.Server.Features.Drafts;
+namespace ConfigCenter.Server.Features.Namespaces;
 
 /// <summary>Reads a draft and the flat items it would publish; shared by publish and the publish preview.</summary>
 internal static class DraftSnapshot

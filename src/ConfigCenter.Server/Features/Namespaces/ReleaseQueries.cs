@@ -1,8 +1,8 @@
-using ConfigCenter.Storage;
 using ConfigCenter.Storage.Entities;
+using ConfigCenter.Storage;
 using Microsoft.EntityFrameworkCore;
 
-namespace ConfigCenter.Server.Features.Releases;
+namespace ConfigCenter.Server.Features.Namespaces;
 
 /// <summary>Shared release queries.</summary>
 internal static class ReleaseQueries

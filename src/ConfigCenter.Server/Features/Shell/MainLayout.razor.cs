@@ -1,10 +1,10 @@
 using ConfigCenter.Server.Features.Delivery;
 using ConfigCenter.Server.Features.Status;
-using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
-namespace ConfigCenter.Server.Components.Layout;
+namespace ConfigCenter.Server.Features.Shell;
 
 /// <summary>App bar (mode, theme, sign out), navigation drawer and the delivery status banner.</summary>
 public sealed partial class MainLayout : IDisposable

@@ -3,7 +3,7 @@ using ConfigCenter.Contracts;
 using ConfigCenter.Core;
 using ConfigCenter.Storage.Entities;
 
-namespace ConfigCenter.Server.Features.Releases;
+namespace ConfigCenter.Server.Features.Namespaces;
 
 /// <summary>Converts stored releases to the wire document (DESIGN.md §4.2).</summary>
 internal static class ReleaseMapper
