@@ -111,7 +111,7 @@ public sealed class DeliveryFaultTests
         {
             Etcd = { Endpoints = [.. cluster.Endpoints], Prefix = prefix },
         });
-        await using var connection = new Infrastructure.Etcd.EtcdConnection(options, Microsoft.Extensions.Logging.Abstractions.NullLogger<Infrastructure.Etcd.EtcdConnection>.Instance);
+        await using var connection = new ConfigCenter.Etcd.EtcdConnection(Hosting.ServerServiceCollectionExtensions.EtcdClientOptionsFrom(options.Value.Etcd));
         // A writer without a watch: after its own write it believes etcd holds r1, and nothing tells it otherwise.
         var writer = new Features.Delivery.EtcdReleaseWriter(connection, Microsoft.Extensions.Logging.Abstractions.NullLogger<Features.Delivery.EtcdReleaseWriter>.Instance);
         var key = Contracts.EtcdKeys.Config(prefix, "dev", "catalog", "application");

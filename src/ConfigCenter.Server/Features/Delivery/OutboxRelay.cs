@@ -1,4 +1,4 @@
-using ConfigCenter.Server.Infrastructure.Etcd;
+using ConfigCenter.Etcd;
 using ConfigCenter.Storage;
 using ConfigCenter.Storage.Entities;
 using Grpc.Core;
@@ -82,7 +82,7 @@ internal sealed class OutboxRelay(
             await writer.WriteAsync(batch, ct);
             await MarkDeliveredAsync(db, batch, ct);
         }
-        catch (RpcException e) when (EtcdErrorKinds.IsPermanent(e))
+        catch (RpcException e) when (EtcdErrors.IsPermanent(e))
         {
             // One row of the batch (or the batch as a whole) is refused for good: deliver row by row, in order, and park
             // only the rows etcd refuses on their own. A transient failure on the way ends the pass; delivered rows stay so.
@@ -95,7 +95,7 @@ internal sealed class OutboxRelay(
                     await writer.WriteAsync([row], ct);
                     await MarkDeliveredAsync(db, [row], ct);
                 }
-                catch (RpcException single) when (EtcdErrorKinds.IsPermanent(single))
+                catch (RpcException single) when (EtcdErrors.IsPermanent(single))
                 {
                     await ParkAsync(db, row, $"{single.StatusCode}: {single.Status.Detail}", ct);
                 }
