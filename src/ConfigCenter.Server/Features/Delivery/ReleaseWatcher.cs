@@ -19,8 +19,8 @@ internal sealed class ReleaseWatcher(
     IOptions<ConfigCenterServerOptions> options,
     ILogger<ReleaseWatcher> logger) : BackgroundService, IEtcdWatchHandler
 {
-    // The keys etcd held at the last snapshot plus the puts since; touched only on the watch's loop.
-    private HashSet<string> _keys = new(StringComparer.Ordinal);
+    // The release each key held at the last snapshot or put since; touched only on the watch's loop.
+    private Dictionary<string, ReleaseHeadInEtcd> _heads = new(StringComparer.Ordinal);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -31,11 +31,15 @@ internal sealed class ReleaseWatcher(
 
     void IEtcdWatchHandler.OnSnapshot(IReadOnlyList<Mvccpb.KeyValue> kvs, long revision)
     {
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var kv in kvs) keys.Add(Apply(kv));
+        var heads = new Dictionary<string, ReleaseHeadInEtcd>(StringComparer.Ordinal);
+        foreach (var kv in kvs)
+        {
+            var (key, head) = Apply(kv);
+            heads[key] = head;
+        }
         // A key deleted while the watch could not follow (history compacted) is missing from the snapshot.
-        foreach (var key in _keys) if (!keys.Contains(key)) Forget(key);
-        _keys = keys;
+        foreach (var (key, head) in _heads) if (!heads.ContainsKey(key)) Forget(key, head);
+        _heads = heads;
     }
 
     void IEtcdWatchHandler.OnEvents(IReadOnlyList<Mvccpb.Event> events)
@@ -44,13 +48,14 @@ internal sealed class ReleaseWatcher(
         {
             if (e.Type == Mvccpb.Event.Types.EventType.Put)
             {
-                _keys.Add(Apply(e.Kv));
+                var (key, head) = Apply(e.Kv);
+                _heads[key] = head;
             }
             else
             {
                 var key = e.Kv.Key.ToStringUtf8();
-                Forget(key);
-                _keys.Remove(key);
+                _heads.Remove(key, out var deleted);
+                Forget(key, deleted);
             }
         }
     }
@@ -60,22 +65,27 @@ internal sealed class ReleaseWatcher(
     // The watch logs its own failures and retries; delivery status reflects the relay's writes.
     void IEtcdWatchHandler.OnDisconnected(string endpoint, string reason) { }
 
-    private string Apply(Mvccpb.KeyValue kv)
+    private (string Key, ReleaseHeadInEtcd Head) Apply(Mvccpb.KeyValue kv)
     {
         var key = kv.Key.ToStringUtf8();
         var head = ReleaseDocuments.HeadOf(kv.Value.Span);
         writer.Observed(key, head, kv.ModRevision);
         // This replica's own publishes are already in the cache: skip them without parsing the items.
-        if (IsCached(key, head)) return key;
-        if (ReleaseDocuments.TryParse(kv.Value.Span, logger, key) is { } document) cache.TryUpdate(document);
-        return key;
+        if (IsCached(key, head)) return (key, head);
+        // The cache keeps the bytes etcd holds; they are what the read endpoint serves.
+        if (ReleaseDocuments.TryParse(kv.Value.Span, logger, key) is { } document) cache.TryUpdate(document, kv.Value.ToByteArray());
+        return (key, head);
     }
 
-    /// <summary>A deleted key (its app was deleted): this replica stops serving it too.</summary>
-    private void Forget(string key)
+    /// <summary>
+    /// A deleted key (its app was deleted): this replica stops serving it too — unless the cache already holds a newer
+    /// release than the one deleted (the app was created again and published here before this event arrived).
+    /// </summary>
+    private void Forget(string key, ReleaseHeadInEtcd deleted)
     {
         writer.Forget(key);
-        if (EtcdKeys.TryParseConfig(options.Value.Etcd.Prefix, key, out var env, out var app, out var ns)) cache.Remove(env, app, ns);
+        if (EtcdKeys.TryParseConfig(options.Value.Etcd.Prefix, key, out var env, out var app, out var ns))
+            cache.Remove(env, app, ns, deleted.Generation ?? "", deleted.Revision);
     }
 
     private bool IsCached(string key, ReleaseHeadInEtcd head) =>
