@@ -48,12 +48,6 @@ namespace ConfigCenter.Migrations.Migrations
                 nullable: false,
                 defaultValue: "");
 
-            // Namespaces that exist before generations get one that sorts before every new one (zero time part),
-            // and their releases the same; outbox documents become the bytes they always were.
-            migrationBuilder.Sql("UPDATE Namespaces SET Generation = '000000000000' || lower(hex(randomblob(4)));");
-            migrationBuilder.Sql("UPDATE Releases SET Generation = COALESCE((SELECT n.Generation FROM Namespaces n WHERE n.AppId = Releases.AppId AND n.Name = Releases.Namespace), '');");
-            migrationBuilder.Sql("UPDATE Outbox SET Document = CAST(Document AS BLOB);");
-
             migrationBuilder.CreateIndex(
                 name: "IX_Outbox_ParkedAt",
                 table: "Outbox",
