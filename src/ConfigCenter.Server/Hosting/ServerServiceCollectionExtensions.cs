@@ -1,3 +1,4 @@
+using ConfigCenter.Core;
 using ConfigCenter.Server.Features.ApiKeys;
 using ConfigCenter.Server.Features.Apps;
 using ConfigCenter.Server.Features.Auth;
@@ -13,6 +14,7 @@ using ConfigCenter.Storage;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -63,6 +65,8 @@ internal static class ServerServiceCollectionExtensions
         services.AddHostedService<OutboxRelay>();
         services.AddHostedService<ReleaseWatcher>();
 
+        // Kestrel answers 413 past this; the default (30 MB) would let one request buffer far more than any valid document.
+        services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = FieldLimits.MaxRequestBodyBytes);
         services.AddAntiforgery();
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();

@@ -38,6 +38,9 @@ public sealed class AppService(
     public async Task<AppView> CreateAsync(CreateAppRequest request, string user, CancellationToken ct)
     {
         if (Names.ValidateAppId(request.Id) is { } error) throw ConfigCenterException.Invalid(error);
+        if (FieldLimits.Check(request.Name, "name", "The app name", FieldLimits.MaxDisplayName) is { } name) throw ConfigCenterException.Invalid(name);
+        if (FieldLimits.Check(request.Description, "description", "The description", FieldLimits.MaxDescription) is { } description)
+            throw ConfigCenterException.Invalid(description);
         var id = request.Id!;
         using var _ = await writeGate.EnterAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -96,6 +99,7 @@ public sealed class AppService(
     public async Task<EnvironmentView> CreateEnvironmentAsync(CreateEnvironmentRequest request, string user, CancellationToken ct)
     {
         if (Names.ValidateEnvironment(request.Id) is { } error) throw ConfigCenterException.Invalid(error);
+        if (FieldLimits.Check(request.Name, "name", "The environment name", FieldLimits.MaxDisplayName) is { } name) throw ConfigCenterException.Invalid(name);
         using var _ = await writeGate.EnterAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await db.Environments.AnyAsync(e => e.Id == request.Id, ct)) throw ConfigCenterException.Conflict($"Environment '{request.Id}' already exists.");
