@@ -34,11 +34,11 @@ internal static class ServerServiceCollectionExtensions
         services.AddSingleton<DataDirectory>();
         // Resolved lazily from options, so test hosts and command-line settings apply.
         services.AddPooledDbContextFactory<ConfigCenterDbContext>((sp, o) => o.UseSqlite(
-            $"Data Source={sp.GetRequiredService<DataDirectory>().File("configcenter.db")};Pooling=True",
+            $"Data Source={sp.GetRequiredService<DataDirectory>().File(DataDirectory.DatabaseFileName)};Pooling=True",
             sqlite => sqlite.MigrationsAssembly("ConfigCenter.Migrations")).AddInterceptors(new SqlitePragmas()));
         services.AddDataProtection().SetApplicationName("ConfigCenter");
         services.AddOptions<KeyManagementOptions>().Configure<DataDirectory>((o, data) =>
-            o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(data.File("keys")), NullLoggerFactory.Instance));
+            o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(data.File(DataDirectory.KeysDirectoryName)), NullLoggerFactory.Instance));
 
         services.AddSingleton<SqliteWriteGate>();
         services.AddSingleton<ReleaseCache>();
