@@ -1,5 +1,6 @@
 using ConfigCenter.Contracts;
 using ConfigCenter.Core;
+using ConfigCenter.Server.Features.ApiKeys;
 using ConfigCenter.Server.Features.Audit;
 using ConfigCenter.Server.Features.Delivery;
 using ConfigCenter.Server.Features.Namespaces;
@@ -16,6 +17,7 @@ public sealed class AppService(
     IDbContextFactory<ConfigCenterDbContext> dbFactory,
     SqliteWriteGate writeGate,
     ReleaseCache cache,
+    ApiKeyStore keys,
     OutboxSignal outbox,
     IOptions<ConfigCenterServerOptions> options,
     TimeProvider time)
@@ -86,6 +88,9 @@ public sealed class AppService(
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         cache.RemoveApp(app);
+        // The keys' rows are gone; forgetting them here ends their reads and open hub connections now, and keeps
+        // them from reading an app created later under the same id.
+        keys.RemoveApp(app);
         outbox.Notify();
     }
 
