@@ -86,6 +86,9 @@ public sealed class RecreatedAppTests(ServerWithEtcdFixture fixture) : IClassFix
         var old = client.Runtime.Applier.Current["application"];
 
         options!.Server.ApiKey = await RecreateAsync(app);
+        // Deleting the app closed the hub connection of its old key (revocation is immediate); the hub is back,
+        // on the new key, before r1 exists, so both transports deliver r1.
+        await WaitFor.ConditionAsync(() => client.Runtime.Transports.All(t => t.Connected), Timeout, "the hub reconnects with the new app's key");
         await fixture.PublishDeliveredAsync(app, "application", ("Greeting", "recreated"));
 
         var change = await AssertAppliesR1Async(client, old, source: null);
