@@ -66,6 +66,16 @@ public sealed partial class HostileInputTests(StandaloneServerFixture server) : 
     }
 
     [Theory]
+    [InlineData("POST", "/api/v1/apps", "{\"id\":\"surrogate\",\"name\":\"\\ud800\"}")]
+    [InlineData("PUT", "/api/v1/apps/hostile/envs/dev/namespaces/application/items/Key", "{\"value\":\"\\udc00x\"}")]
+    [InlineData("POST", "/api/v1/apps/hostile/envs/dev/namespaces/application/releases", "{\"message\":\"\\ud800\"}")]
+    public async Task ALoneSurrogateInARequestBody_Answers400(string method, string path, string json)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        await AssertProblemAsync(await _api.Http.SendAsync(request), 400);
+    }
+
+    [Theory]
     [InlineData("/\\evil.example")]
     [InlineData("//evil.example")]
     [InlineData("https://evil.example/")]

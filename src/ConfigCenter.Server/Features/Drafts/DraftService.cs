@@ -78,6 +78,8 @@ public sealed class DraftService(
             if (ConfigKeys.Validate(item.Key) is { } error) throw ConfigCenterException.Invalid(error);
             if (FieldLimits.Check(item.Comment, "comment", $"The comment of '{item.Key}'", FieldLimits.MaxComment) is { } comment)
                 throw ConfigCenterException.Invalid(comment);
+            if (FieldLimits.Check(item.Value, "value", $"The value of '{item.Key}'", DocumentLimits.MaxDocumentBytes) is { } value)
+                throw ConfigCenterException.Invalid(value);
         }
         if (ConfigKeys.FindCaseConflict(items.Select(i => i.Key)) is { } conflict) throw ConfigCenterException.Invalid(conflict);
         return EditAsync(app, env, ns, NamespaceFormat.Properties, ifMatch, user, ct, (db, draft) =>
