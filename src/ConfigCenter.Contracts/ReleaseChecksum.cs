@@ -26,7 +26,10 @@ public static class ReleaseChecksum
     /// <summary>The canonical UTF-8 JSON of items already in canonical order (see <see cref="Sort"/>).</summary>
     public static byte[] CanonicalizeSorted(IReadOnlyList<KeyValuePair<string, string?>> sorted)
     {
-        using var buffer = new MemoryStream();
+        // Sized from the text up front: a growing MemoryStream would copy the bytes once per doubling.
+        var estimate = 2;
+        foreach (var (key, value) in sorted) estimate += key.Length + (value?.Length ?? 4) + 6;
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(Math.Max(256, estimate + estimate / 8));
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartObject();
@@ -37,7 +40,7 @@ public static class ReleaseChecksum
             }
             writer.WriteEndObject();
         }
-        return buffer.ToArray();
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary><c>sha256:</c> + lowercase hex of the canonical items.</summary>

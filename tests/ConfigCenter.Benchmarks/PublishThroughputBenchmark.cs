@@ -23,6 +23,7 @@ internal sealed class PublishThroughputBenchmark : IBenchmark
 {
     private const int Publishers = 32;
     private const int WarmupRounds = 60;
+    private const int DirectReleases = 1000;
     private static readonly int Rounds = int.TryParse(Environment.GetEnvironmentVariable("CONFIGCENTER_BENCH_ROUNDS"), out var rounds) ? rounds : 100;
 
     public string Name => "publish";
@@ -100,6 +101,29 @@ internal sealed class PublishThroughputBenchmark : IBenchmark
         ReportPhase(report, "edit + publish", "edit + publish API → in etcd", loopLatencies, loopMeasured,
             $"{Publishers} concurrent loops of (change a key, publish), {loopStarts.Length} releases; latency from the publish call");
 
+        // The server's publish path alone, without HTTP: ReleaseService.PublishAsync called in-process, one at a time,
+        // until etcd holds every release (the relay and the release watch run meanwhile and are counted).
+        var direct = Enumerable.Range(0, DirectReleases).Select(n => $"direct{n}").ToArray();
+        await ParallelAsync(direct, async ns =>
+        {
+            await CreateNamespaceAsync(admin, ns, ct);
+            await EditAsync(admin, ns, "first", ct);
+        });
+        var releases = host.Services.GetRequiredService<Server.Features.Releases.ReleaseService>();
+        for (var i = 0; i < 200; i++)
+        {
+            await EditAsync(admin, loops[i % Publishers], $"d{i}", ct);
+            await releases.PublishAsync("bench", "prod", loops[i % Publishers], "warm-up", "bench", ct);
+            revisions[i % Publishers]++;
+        }
+        var directMeasured = await MeasureAsync(async () =>
+        {
+            foreach (var ns in direct) await releases.PublishAsync("bench", "prod", ns, "bench", "bench", ct);
+        }, () => direct.All(ns => probe.Reached(Key(ns), 1)));
+        report.Add(Name, "in-process publish path: allocated per release", directMeasured.Allocated / 1024.0 / direct.Length, "KiB",
+            $"ReleaseService.PublishAsync → relay → etcd → release watch, {direct.Length} sequential releases, no HTTP");
+        report.Add(Name, "in-process publish path: CPU per release", directMeasured.Cpu.TotalMilliseconds / direct.Length, "ms");
+
         var baseline = await RawPutThroughputAsync(cluster.Endpoints[0], host.Prefix, ct);
         report.Add(Name, "baseline raw etcd puts/s", baseline, "puts/s", $"{Publishers} concurrent loops, 1 KiB values");
     }
@@ -114,18 +138,21 @@ internal sealed class PublishThroughputBenchmark : IBenchmark
         report.Add(Name, $"{phase}: publish → etcd p99", BenchmarkReport.Percentile(latencies, 99), "ms");
         report.Add(Name, $"{phase}: CPU per release", measured.Cpu.TotalMilliseconds / arrivals.Count, "ms",
             "benchmark process (HTTP client + server + etcd watch probe) while the publishers ran");
+        report.Add(Name, $"{phase}: allocated per release", measured.Allocated / 1024.0 / arrivals.Count, "KiB",
+            "bytes allocated in the benchmark process (HTTP client + server + relay + probe), all threads");
     }
 
-    private readonly record struct Measurement(long Begin, TimeSpan Cpu);
+    private readonly record struct Measurement(long Begin, TimeSpan Cpu, long Allocated);
 
     /// <summary>Runs the publishers, then waits until etcd holds everything; CPU covers both (the relay's work too).</summary>
     private static async Task<Measurement> MeasureAsync(Func<Task> publishers, Func<bool> delivered)
     {
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var begin = Stopwatch.GetTimestamp();
         await publishers();
         await WaitFor.ConditionAsync(delivered, TimeSpan.FromSeconds(60), "every measured release reached etcd");
-        return new Measurement(begin, Process.GetCurrentProcess().TotalProcessorTime - cpuBefore);
+        return new Measurement(begin, Process.GetCurrentProcess().TotalProcessorTime - cpuBefore, GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore);
     }
 
     private static async Task ParallelAsync(IEnumerable<string> items, Func<string, Task> action) =>

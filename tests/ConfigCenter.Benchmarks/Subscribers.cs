@@ -178,7 +178,7 @@ internal sealed class EtcdSubscriber(AsyncDuplexStreamingCall<WatchRequest, Watc
     public static async Task<EtcdSubscriber> StartAsync(GrpcChannel channel, string prefix, Action hit, CancellationToken ct)
     {
         var call = new Watch.WatchClient(channel).Watch(cancellationToken: ct);
-        await call.RequestStream.WriteAsync(new WatchRequest { CreateRequest = new WatchCreateRequest { Key = ByteString.CopyFromUtf8(prefix), RangeEnd = Client.Etcd.EtcdWatchTransport.PrefixEnd(prefix) } }, ct);
+        await call.RequestStream.WriteAsync(new WatchRequest { CreateRequest = new WatchCreateRequest { Key = ByteString.CopyFromUtf8(prefix), RangeEnd = ConfigCenter.Etcd.EtcdRanges.PrefixEnd(prefix) } }, ct);
         if (!await call.ResponseStream.MoveNext(ct) || !call.ResponseStream.Current.Created) throw new InvalidOperationException("etcd did not create the watch.");
         var reading = Task.Run(async () =>
         {

@@ -14,7 +14,7 @@ public sealed class BothTransportsTests(ServerWithEtcdFixture fixture) : IClassF
     public async Task Publish_WithBothTransports_IsAppliedOnce_AfterBothDeliveredIt()
     {
         var app = ServerFixtureBase.NewApp("both-publish");
-        var key = await fixture.Api.CreateAppAsync(app, "dev", ("application", "properties"));
+        var key = await fixture.Api.CreateAppWithKeyAsync(app, "dev", ("application", "properties"));
         await fixture.PublishDeliveredAsync(app, "application", ("Greeting", "one"));
         using var client = TestClient.Start(o => UseBoth(o, app, key, fixture.Etcd!.Endpoints[0], fixture.Server.BaseAddress.ToString()));
         await WaitFor.ConditionAsync(() => client.Runtime.Transports.All(t => t.Connected), Timeout, "both transports connect");
@@ -35,7 +35,7 @@ public sealed class BothTransportsTests(ServerWithEtcdFixture fixture) : IClassF
     public async Task PublishWhileDisconnectedFromEverything_IsCaughtUpOnReconnect()
     {
         var app = ServerFixtureBase.NewApp("both-gap");
-        var key = await fixture.Api.CreateAppAsync(app, "dev", ("application", "properties"));
+        var key = await fixture.Api.CreateAppWithKeyAsync(app, "dev", ("application", "properties"));
         await fixture.PublishDeliveredAsync(app, "application", ("Greeting", "before"), ("Color", "red"));
         await using var etcdProxy = new TcpProxy(new Uri(fixture.Etcd!.Endpoints[0]));
         await using var serverProxy = new TcpProxy(fixture.Server.BaseAddress);
@@ -62,7 +62,7 @@ public sealed class BothTransportsTests(ServerWithEtcdFixture fixture) : IClassF
     public async Task InstancesEndpoint_ShowsTheRevisionEachClientApplied()
     {
         var app = ServerFixtureBase.NewApp("both-instances");
-        var key = await fixture.Api.CreateAppAsync(app, "dev", ("application", "properties"), ("database", "properties"));
+        var key = await fixture.Api.CreateAppWithKeyAsync(app, "dev", ("application", "properties"), ("database", "properties"));
         await fixture.PublishDeliveredAsync(app, "application", ("Greeting", "a"));
         await fixture.PublishDeliveredAsync(app, "database", ("Pool:Size", "1"));
         var server = fixture.Server.BaseAddress.ToString();

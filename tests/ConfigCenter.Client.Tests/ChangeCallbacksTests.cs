@@ -55,7 +55,7 @@ public sealed class ChangeCallbacksTests(StandaloneServerFixture fixture) : ICla
 
     private async Task<TestClient> StartAsync(string app)
     {
-        var key = await fixture.Api.CreateAppAsync(app, "dev", ("application", "properties"));
+        var key = await fixture.Api.CreateAppWithKeyAsync(app, "dev", ("application", "properties"));
         await fixture.Api.PublishItemsAsync(app, "dev", "application", ("Greeting", "one"));
         return TestClient.Start(o =>
         {

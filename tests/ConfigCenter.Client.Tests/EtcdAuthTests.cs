@@ -23,9 +23,9 @@ public sealed class EtcdAuthTests
         await EnableAuthAsync(etcd.Endpoints[0]);
         await using var server = await StartServerAsync(etcd);
         using var admin = await server.CreateAdminClientAsync();
-        var api = new ConfigCenterApi(admin);
+        var api = new ConfigCenterApiClient(admin);
         var app = ServerFixtureBase.NewApp("etcd-auth");
-        await api.CreateAppAsync(app, "dev", ("application", "properties"));
+        await api.CreateAppWithKeyAsync(app, "dev", ("application", "properties"));
         await api.PublishItemsAsync(app, "dev", "application", ("Greeting", "hello"));
         await WaitDeliveredAsync(admin);
 
@@ -69,11 +69,15 @@ public sealed class EtcdAuthTests
         await EnableAuthAsync(etcd.Endpoints[0]);
         await using var server = await StartServerAsync(etcd);
         using var admin = await server.CreateAdminClientAsync();
-        var api = new ConfigCenterApi(admin);
+        var api = new ConfigCenterApiClient(admin);
         var app = ServerFixtureBase.NewApp("etcd-auth-server");
-        var apiKey = await api.CreateAppAsync(app, "dev", ("application", "properties"));
+        var apiKey = await api.CreateAppWithKeyAsync(app, "dev", ("application", "properties"));
         await api.PublishItemsAsync(app, "dev", "application", ("Greeting", "hello"));
         await WaitDeliveredAsync(admin);
+        using var reader = server.CreateHttpClient();
+        reader.DefaultRequestHeaders.Add(Contracts.ConfigHubRoutes.ApiKeyHeader, apiKey);
+        // The other replica publishes in the same release history (generation) as r1.
+        var generation = (await reader.GetFromJsonAsync<JsonElement>($"/api/v1/config/dev/{app}/application")).GetProperty("generation").GetString()!;
 
         // A restart drops every stream and every token; then a release arrives through etcd from elsewhere
         // (another replica), which only the server's watch can bring into its memory.
@@ -85,6 +89,7 @@ public sealed class EtcdAuthTests
             App = app,
             Environment = "dev",
             Namespace = "application",
+            Generation = generation,
             Revision = 9,
             Format = "properties",
             PublishedAt = DateTimeOffset.UtcNow,
@@ -96,10 +101,8 @@ public sealed class EtcdAuthTests
         await PutAuthenticatedAsync(etcd.Endpoints[0], Contracts.EtcdKeys.Config(server.Prefix, "dev", app, "application"),
             JsonSerializer.Serialize(document, Contracts.ContractsJsonContext.Default.ReleaseDocument));
 
-        using var reader = server.CreateHttpClient();
-        reader.DefaultRequestHeaders.Add(Contracts.ConfigHubRoutes.ApiKeyHeader, apiKey);
         await WaitFor.ConditionAsync(async () =>
-            (await reader.GetAsync($"/api/v1/config/dev/{app}/application")).Headers.ETag?.Tag == "\"9\"",
+            (await reader.GetAsync($"/api/v1/config/dev/{app}/application")).Headers.ETag?.Tag == Contracts.ReleaseOrder.ETag(generation, 9),
             TimeSpan.FromSeconds(30), "the server's watch brought r9 into the read endpoint");
     }
 

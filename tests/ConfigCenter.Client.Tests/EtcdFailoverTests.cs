@@ -11,7 +11,7 @@ public sealed class EtcdFailoverTests(ServerWithEtcd3Fixture fixture) : IClassFi
     public async Task KillingTheMemberInUse_MovesToAnotherMember_AndMissesNoRelease()
     {
         var app = ServerFixtureBase.NewApp("failover-kill");
-        await fixture.Api.CreateAppAsync(app, "dev", ("application", "properties"));
+        await fixture.Api.CreateAppWithKeyAsync(app, "dev", ("application", "properties"));
         await fixture.PublishDeliveredAsync(app, "application", ("Greeting", "r1"));
         using var client = TestClient.Start(o => UseEtcd(o, app));
         var used = MemberInUse(client);
@@ -37,7 +37,7 @@ public sealed class EtcdFailoverTests(ServerWithEtcd3Fixture fixture) : IClassFi
     public async Task AFrozenMember_IsDetected_AndLeftForAnother()
     {
         var app = ServerFixtureBase.NewApp("failover-freeze");
-        await fixture.Api.CreateAppAsync(app, "dev", ("application", "properties"));
+        await fixture.Api.CreateAppWithKeyAsync(app, "dev", ("application", "properties"));
         await fixture.PublishDeliveredAsync(app, "application", ("Greeting", "r1"));
         using var client = TestClient.Start(o => UseEtcd(o, app));
         var used = MemberInUse(client);

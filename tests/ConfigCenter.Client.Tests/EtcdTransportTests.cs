@@ -13,7 +13,7 @@ public sealed class EtcdTransportTests(ServerWithEtcdFixture fixture) : IClassFi
     public async Task Publish_ViaEtcd_FiresOptionsChangeOnceWithTheNewValues()
     {
         var app = ServerFixtureBase.NewApp("etcd-publish");
-        await fixture.Api.CreateAppAsync(app, "dev", ("application", "properties"));
+        await fixture.Api.CreateAppWithKeyAsync(app, "dev", ("application", "properties"));
         await fixture.PublishDeliveredAsync(app, "application", ("Greeting", "hello"), ("Pool:Size", "5"));
         using var client = TestClient.Start(o => UseEtcd(o, app));
         Assert.Equal("hello", client.Monitor.CurrentValue.Greeting);
@@ -34,7 +34,7 @@ public sealed class EtcdTransportTests(ServerWithEtcdFixture fixture) : IClassFi
     public async Task DeletingAndAddingKeys_InOnePublish_AreBothSeen()
     {
         var app = ServerFixtureBase.NewApp("etcd-keys");
-        await fixture.Api.CreateAppAsync(app, "dev", ("application", "properties"));
+        await fixture.Api.CreateAppWithKeyAsync(app, "dev", ("application", "properties"));
         await fixture.PublishDeliveredAsync(app, "application", ("Greeting", "hello"), ("Color", "red"));
         using var client = TestClient.Start(o => UseEtcd(o, app));
 
@@ -55,10 +55,10 @@ public sealed class EtcdTransportTests(ServerWithEtcdFixture fixture) : IClassFi
     {
         const string json = """{ "Greeting": "hi", "Pool": { "Size": 10, "Enabled": true }, "Servers": [ "a", "b" ], "Empty": "" }""";
         var app = ServerFixtureBase.NewApp("etcd-docs");
-        await fixture.Api.CreateAppAsync(app, "dev", ("application", "json"), ("database", "yaml"));
-        await fixture.Api.SetContentAsync(app, "dev", "application", json);
+        await fixture.Api.CreateAppWithKeyAsync(app, "dev", ("application", "json"), ("database", "yaml"));
+        await fixture.Api.SetDocumentAsync(app, "dev", "application", json);
         await fixture.Api.PublishAsync(app, "dev", "application");
-        await fixture.Api.SetContentAsync(app, "dev", "database", "Pool:\n  Size: 20\nColor: blue\n");
+        await fixture.Api.SetDocumentAsync(app, "dev", "database", "Pool:\n  Size: 20\nColor: blue\n");
         await fixture.WaitInEtcdAsync(app, "application", 1);
         await fixture.WaitInEtcdAsync(app, "database", await fixture.Api.PublishAsync(app, "dev", "database"));
 
@@ -83,7 +83,7 @@ public sealed class EtcdTransportTests(ServerWithEtcdFixture fixture) : IClassFi
     public async Task CompactionPastTheClientsRevision_ReReadsEverything()
     {
         var app = ServerFixtureBase.NewApp("etcd-compact");
-        await fixture.Api.CreateAppAsync(app, "dev", ("application", "properties"));
+        await fixture.Api.CreateAppWithKeyAsync(app, "dev", ("application", "properties"));
         await fixture.PublishDeliveredAsync(app, "application", ("Greeting", "v1"), ("Color", "red"));
         await using var proxy = new TcpProxy(new Uri(fixture.Etcd!.Endpoints[0]));
         using var client = TestClient.Start(o =>

@@ -16,7 +16,7 @@ public sealed class HubTransportTests(StandaloneServerFixture fixture) : IClassF
     public async Task Publish_ViaSignalR_FiresOptionsChangeOnceWithTheNewValues()
     {
         var app = ServerFixtureBase.NewApp("hub-publish");
-        var key = await fixture.Api.CreateAppAsync(app, "dev", ("application", "properties"));
+        var key = await fixture.Api.CreateAppWithKeyAsync(app, "dev", ("application", "properties"));
         await fixture.Api.PublishItemsAsync(app, "dev", "application", ("Greeting", "hello"), ("Pool:Size", "3"));
         using var client = TestClient.Start(o => UseServer(o, app, key));
         Assert.Equal("hello", client.Monitor.CurrentValue.Greeting);
@@ -36,7 +36,7 @@ public sealed class HubTransportTests(StandaloneServerFixture fixture) : IClassF
     public async Task WrongApiKey_IsRejected_WithAClearStartupFailure()
     {
         var app = ServerFixtureBase.NewApp("hub-wrong-key");
-        await fixture.Api.CreateAppAsync(app, "dev", ("application", "properties"));
+        await fixture.Api.CreateAppWithKeyAsync(app, "dev", ("application", "properties"));
         await fixture.Api.PublishItemsAsync(app, "dev", "application", ("Greeting", "secret"));
 
         var error = Assert.Throws<InvalidOperationException>(() => TestClient.Start(o =>
@@ -54,8 +54,8 @@ public sealed class HubTransportTests(StandaloneServerFixture fixture) : IClassF
     {
         var app = ServerFixtureBase.NewApp("hub-scope");
         var other = ServerFixtureBase.NewApp("hub-other");
-        await fixture.Api.CreateAppAsync(app, "dev", ("application", "properties"));
-        var otherKey = await fixture.Api.CreateAppAsync(other, "dev", ("application", "properties"));
+        await fixture.Api.CreateAppWithKeyAsync(app, "dev", ("application", "properties"));
+        var otherKey = await fixture.Api.CreateAppWithKeyAsync(other, "dev", ("application", "properties"));
         await fixture.Api.PublishItemsAsync(app, "dev", "application", ("Greeting", "private"));
 
         var error = Assert.Throws<InvalidOperationException>(() => TestClient.Start(o =>
@@ -71,7 +71,7 @@ public sealed class HubTransportTests(StandaloneServerFixture fixture) : IClassF
     public async Task HttpSnapshot_WithTheApiKey_LoadsTheRelease_AndRevalidatesWithTheETag()
     {
         var app = ServerFixtureBase.NewApp("http-snapshot");
-        var key = await fixture.Api.CreateAppAsync(app, "dev", ("application", "properties"));
+        var key = await fixture.Api.CreateAppWithKeyAsync(app, "dev", ("application", "properties"));
         await fixture.Api.PublishItemsAsync(app, "dev", "application", ("Greeting", "from-http"));
         var options = new ConfigCenterOptions { App = app, Environment = "dev" };
         options.Server.Url = fixture.Server.BaseAddress.ToString();
@@ -96,7 +96,7 @@ public sealed class HubTransportTests(StandaloneServerFixture fixture) : IClassF
     public async Task HealthCheck_AndMetrics_ReportTheConnectedTransportAndAppliedRevision()
     {
         var app = ServerFixtureBase.NewApp("hub-health");
-        var key = await fixture.Api.CreateAppAsync(app, "dev", ("application", "properties"));
+        var key = await fixture.Api.CreateAppWithKeyAsync(app, "dev", ("application", "properties"));
         await fixture.Api.PublishItemsAsync(app, "dev", "application", ("Greeting", "x"));
         var revisions = new List<long>();
         using var listener = new System.Diagnostics.Metrics.MeterListener();

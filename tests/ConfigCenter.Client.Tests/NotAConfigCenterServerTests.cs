@@ -38,7 +38,7 @@ public sealed class NotAConfigCenterServerTests(StandaloneServerFixture fixture)
     public async Task TheRealServerUnderAWrongBasePath_FailsStartup_EvenThoughItAnswersProblemDetails()
     {
         var app = ServerFixtureBase.NewApp("wrong-base");
-        var key = await fixture.Api.CreateAppAsync(app, "dev", ("application", "properties"));
+        var key = await fixture.Api.CreateAppWithKeyAsync(app, "dev", ("application", "properties"));
         var url = new Uri(fixture.Server.BaseAddress, "/configcenter").ToString();
 
         var error = Assert.Throws<InvalidOperationException>(() => TestClient.Start(o => UseServer(o, app, url, key)));
@@ -52,7 +52,7 @@ public sealed class NotAConfigCenterServerTests(StandaloneServerFixture fixture)
     public async Task TheRealServer_WithNothingPublished_CountsAsLive_AndStartsEmpty()
     {
         var app = ServerFixtureBase.NewApp("nothing-yet");
-        var key = await fixture.Api.CreateAppAsync(app, "dev", ("application", "properties"));
+        var key = await fixture.Api.CreateAppWithKeyAsync(app, "dev", ("application", "properties"));
 
         using var client = TestClient.Start(o => UseServer(o, app, fixture.Server.BaseAddress.ToString(), key));
 
@@ -67,7 +67,7 @@ public sealed class NotAConfigCenterServerTests(StandaloneServerFixture fixture)
     public async Task HttpSnapshot_TakesOnlyTheServersOwnNotFound_AsNothingPublished()
     {
         var app = ServerFixtureBase.NewApp("snapshot-404");
-        var key = await fixture.Api.CreateAppAsync(app, "dev", ("application", "properties"));
+        var key = await fixture.Api.CreateAppWithKeyAsync(app, "dev", ("application", "properties"));
         await using var host = await NotFoundHost.StartAsync();
 
         await FetchAsync(app, fixture.Server.BaseAddress.ToString(), key);

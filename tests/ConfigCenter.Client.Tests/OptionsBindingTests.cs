@@ -11,7 +11,7 @@ public sealed class OptionsBindingTests(StandaloneServerFixture fixture) : IClas
     public async Task AddConfigCenter_WithoutALambda_ReadsTheSectionAndEnvironmentVariables()
     {
         var app = ServerFixtureBase.NewApp("binding");
-        var key = await fixture.Api.CreateAppAsync(app, "dev", ("application", "properties"), ("database", "properties"));
+        var key = await fixture.Api.CreateAppWithKeyAsync(app, "dev", ("application", "properties"), ("database", "properties"));
         await fixture.Api.PublishItemsAsync(app, "dev", "application", ("Greeting", "bound"));
         await fixture.Api.PublishItemsAsync(app, "dev", "database", ("Greeting", "overridden"));
         var prefix = $"CCTEST{Guid.NewGuid():N}_";

@@ -60,7 +60,7 @@ public sealed class StartupPolicyTests(StandaloneServerFixture fixture) : IClass
     public async Task Optional_StartsEmpty_AndLoadsOnceTheServerIsReachable()
     {
         var app = ServerFixtureBase.NewApp("startup-optional");
-        var key = await fixture.Api.CreateAppAsync(app, "dev", ("application", "properties"));
+        var key = await fixture.Api.CreateAppWithKeyAsync(app, "dev", ("application", "properties"));
         var revision = await fixture.Api.PublishItemsAsync(app, "dev", "application", ("Greeting", "late"));
         await using var proxy = new TcpProxy(fixture.Server.BaseAddress);
         proxy.Disconnect();
@@ -85,7 +85,7 @@ public sealed class StartupPolicyTests(StandaloneServerFixture fixture) : IClass
     private async Task<(string App, string Key, string CacheDirectory)> PublishAndCacheAsync(string name)
     {
         var app = ServerFixtureBase.NewApp(name);
-        var key = await fixture.Api.CreateAppAsync(app, "dev", ("application", "properties"));
+        var key = await fixture.Api.CreateAppWithKeyAsync(app, "dev", ("application", "properties"));
         await fixture.Api.PublishItemsAsync(app, "dev", "application", ("Greeting", "cached"));
         var cacheDir = Directory.CreateTempSubdirectory("cc-lkg-").FullName;
         using (var live = TestClient.Start(o =>

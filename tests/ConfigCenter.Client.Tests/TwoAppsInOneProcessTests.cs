@@ -16,8 +16,8 @@ public sealed class TwoAppsInOneProcessTests(StandaloneServerFixture fixture) : 
     {
         var orders = ServerFixtureBase.NewApp("two-orders");
         var billing = ServerFixtureBase.NewApp("two-billing");
-        var ordersKey = await fixture.Api.CreateAppAsync(orders, "dev", ("application", "properties"));
-        var billingKey = await fixture.Api.CreateAppAsync(billing, "dev", ("application", "properties"));
+        var ordersKey = await fixture.Api.CreateAppWithKeyAsync(orders, "dev", ("application", "properties"));
+        var billingKey = await fixture.Api.CreateAppWithKeyAsync(billing, "dev", ("application", "properties"));
         await fixture.Api.PublishItemsAsync(orders, "dev", "application", ("Orders:Greeting", "o1"));
         await fixture.Api.PublishItemsAsync(billing, "dev", "application", ("Billing:Greeting", "b1"));
         var billingRevision = await fixture.Api.PublishItemsAsync(billing, "dev", "application", ("Billing:Greeting", "b2"));

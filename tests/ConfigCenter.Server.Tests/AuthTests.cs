@@ -1,17 +1,18 @@
 using System.Net.Http.Json;
 using System.Net;
+using ConfigCenter.Testing;
 
 namespace ConfigCenter.Server.Tests;
 
 /// <summary>Management needs a signed-in user; the client read endpoint takes only a key scoped to its app and environment.</summary>
 public sealed class AuthTests(StandaloneServerFixture server) : IClassFixture<StandaloneServerFixture>, IAsyncLifetime
 {
-    private ManagementClient _api = null!;
+    private ConfigCenterApiClient _api = null!;
     private string _key = "";
 
     public async Task InitializeAsync()
     {
-        _api = new ManagementClient(await server.Host.CreateAdminClientAsync());
+        _api = new ConfigCenterApiClient(await server.Host.CreateAdminClientAsync());
         await _api.Http.DeleteAsync("/api/v1/apps/secure");
         await _api.Http.DeleteAsync("/api/v1/apps/other");
         await _api.CreateAppAsync("secure", ("application", "properties"));
@@ -55,11 +56,17 @@ public sealed class AuthTests(StandaloneServerFixture server) : IClassFixture<St
         using var client = KeyClient(_key);
         var response = await client.GetAsync("/api/v1/config/prod/secure/application");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.StartsWith("\"1.", response.Headers.ETag!.Tag, StringComparison.Ordinal); // "{revision}.{generation}"
+        var etag = response.Headers.ETag!.Tag;
+        Assert.StartsWith("\"1.", etag, StringComparison.Ordinal); // "{revision}.{generation}"
 
         using var conditional = new HttpRequestMessage(HttpMethod.Get, "/api/v1/config/prod/secure/application");
-        conditional.Headers.TryAddWithoutValidation("If-None-Match", "\"1\"");
+        conditional.Headers.TryAddWithoutValidation("If-None-Match", etag);
         Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(conditional)).StatusCode);
+
+        // The revision alone (a client of the old history) is not the same release.
+        using var revisionOnly = new HttpRequestMessage(HttpMethod.Get, "/api/v1/config/prod/secure/application");
+        revisionOnly.Headers.TryAddWithoutValidation("If-None-Match", "\"1\"");
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(revisionOnly)).StatusCode);
     }
 
     [Theory]

@@ -1,17 +1,18 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using ConfigCenter.Testing;
 
 namespace ConfigCenter.Server.Tests;
 
 /// <summary>Every refused request answers with problem details and leaves the data as it was.</summary>
 public sealed class BadInputTests(StandaloneServerFixture server) : IClassFixture<StandaloneServerFixture>, IAsyncLifetime
 {
-    private ManagementClient _api = null!;
+    private ConfigCenterApiClient _api = null!;
 
     public async Task InitializeAsync()
     {
         // Each test gets its own app "shop" on the shared server, so tests cannot see each other's edits.
-        _api = new ManagementClient(await server.Host.CreateAdminClientAsync());
+        _api = new ConfigCenterApiClient(await server.Host.CreateAdminClientAsync());
         await _api.Http.DeleteAsync("/api/v1/apps/shop");
         await _api.CreateAppAsync("shop", ("application", "properties"), ("settings", "json"), ("rules", "yaml"));
         (await _api.SetItemAsync("shop", "dev", "application", "Greeting", "hello")).EnsureSuccessStatusCode();
@@ -98,11 +99,11 @@ public sealed class BadInputTests(StandaloneServerFixture server) : IClassFixtur
     [Fact]
     public async Task SetItem_WithStaleIfMatch_Answers412AndKeepsTheOtherEdit()
     {
-        var draft = await _api.Http.GetAsync(ManagementClient.Ns("shop", "dev", "application"));
+        var draft = await _api.Http.GetAsync(ConfigCenterApiClient.Ns("shop", "dev", "application"));
         var etag = draft.Headers.ETag!.Tag;
         (await _api.SetItemAsync("shop", "dev", "application", "Greeting", "first writer")).EnsureSuccessStatusCode();
 
-        using var request = new HttpRequestMessage(HttpMethod.Put, $"{ManagementClient.Ns("shop", "dev", "application")}/items/Greeting")
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"{ConfigCenterApiClient.Ns("shop", "dev", "application")}/items/Greeting")
         {
             Content = JsonContent.Create(new { value = "second writer" }),
         };
@@ -116,17 +117,17 @@ public sealed class BadInputTests(StandaloneServerFixture server) : IClassFixtur
     public async Task Publish_WithNoChanges_Answers409WithAClearMessage()
     {
         await _api.PublishAsync("shop", "dev", "application");
-        var problem = await AssertProblemAsync(await _api.Http.PostAsJsonAsync($"{ManagementClient.Ns("shop", "dev", "application")}/releases", new { message = "again" }), 409);
+        var problem = await AssertProblemAsync(await _api.Http.PostAsJsonAsync($"{ConfigCenterApiClient.Ns("shop", "dev", "application")}/releases", new { message = "again" }), 409);
         Assert.Contains("Nothing to publish", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Single((await _api.GetJsonAsync($"{ManagementClient.Ns("shop", "dev", "application")}/releases")).EnumerateArray());
+        Assert.Single((await _api.GetJsonAsync($"{ConfigCenterApiClient.Ns("shop", "dev", "application")}/releases")).EnumerateArray());
     }
 
     [Fact]
     public async Task Rollback_ToAMissingRevision_Answers404AndPublishesNothing()
     {
-        var response = await _api.Http.PostAsJsonAsync($"{ManagementClient.Ns("shop", "dev", "application")}/releases/42/rollback", new { message = "x" });
+        var response = await _api.Http.PostAsJsonAsync($"{ConfigCenterApiClient.Ns("shop", "dev", "application")}/releases/42/rollback", new { message = "x" });
         await AssertProblemAsync(response, 404);
-        Assert.Empty((await _api.GetJsonAsync($"{ManagementClient.Ns("shop", "dev", "application")}/releases")).EnumerateArray());
+        Assert.Empty((await _api.GetJsonAsync($"{ConfigCenterApiClient.Ns("shop", "dev", "application")}/releases")).EnumerateArray());
     }
 
     [Theory]
@@ -137,7 +138,7 @@ public sealed class BadInputTests(StandaloneServerFixture server) : IClassFixtur
     public async Task Get_UnknownAppEnvOrNamespace_Answers404(string path) =>
         await AssertProblemAsync(await _api.Http.GetAsync(path), 404);
 
-    private async Task<JsonElement> DraftAsync(string ns) => await _api.GetJsonAsync(ManagementClient.Ns("shop", "dev", ns));
+    private async Task<JsonElement> DraftAsync(string ns) => await _api.GetJsonAsync(ConfigCenterApiClient.Ns("shop", "dev", ns));
 
     private async Task<string> SnapshotAsync()
     {

@@ -1,5 +1,6 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
+using ConfigCenter.Testing;
 
 namespace ConfigCenter.Server.Tests;
 
@@ -9,25 +10,25 @@ public sealed class ConcurrencyTests(StandaloneServerFixture server) : IClassFix
     [Fact]
     public async Task ConcurrentEdits_WithoutIfMatch_AllLand()
     {
-        var api = new ManagementClient(await server.Host.CreateAdminClientAsync());
+        var api = new ConfigCenterApiClient(await server.Host.CreateAdminClientAsync());
         await api.CreateAppAsync("busy", ("application", "properties"));
         var responses = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => api.SetItemAsync("busy", "dev", "application", $"Key{i}", $"{i}")));
         Assert.All(responses, r => Assert.True(r.IsSuccessStatusCode, r.StatusCode.ToString()));
-        var draft = await api.GetJsonAsync(ManagementClient.Ns("busy", "dev", "application"));
+        var draft = await api.GetJsonAsync(ConfigCenterApiClient.Ns("busy", "dev", "application"));
         Assert.Equal(24, draft.GetProperty("items").GetArrayLength());
     }
 
     [Fact]
     public async Task ConcurrentPublishes_OfOneNamespace_GetDistinctConsecutiveRevisions()
     {
-        var api = new ManagementClient(await server.Host.CreateAdminClientAsync());
+        var api = new ConfigCenterApiClient(await server.Host.CreateAdminClientAsync());
         await api.CreateAppAsync("racy", ("application", "properties"));
         var revisions = new List<long>();
         var conflicts = 0;
         await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
         {
             (await api.SetItemAsync("racy", "dev", "application", $"Key{i}", "v")).EnsureSuccessStatusCode();
-            var response = await api.Http.PostAsJsonAsync($"{ManagementClient.Ns("racy", "dev", "application")}/releases", new { message = $"m{i}" });
+            var response = await api.Http.PostAsJsonAsync($"{ConfigCenterApiClient.Ns("racy", "dev", "application")}/releases", new { message = $"m{i}" });
             if (response.StatusCode == HttpStatusCode.Conflict)
             {
                 // Another publish already took this draft state: "nothing to publish" is the right answer.
@@ -41,7 +42,7 @@ public sealed class ConcurrencyTests(StandaloneServerFixture server) : IClassFix
         revisions.Sort();
         Assert.Equal(Enumerable.Range(1, revisions.Count).Select(r => (long)r), revisions);
         Assert.Equal(12, revisions.Count + conflicts);
-        var listed = await api.GetJsonAsync($"{ManagementClient.Ns("racy", "dev", "application")}/releases");
+        var listed = await api.GetJsonAsync($"{ConfigCenterApiClient.Ns("racy", "dev", "application")}/releases");
         Assert.Equal(revisions.Count, listed.GetArrayLength());
     }
 

@@ -11,7 +11,7 @@ public sealed class DeliveryFaultTests
     {
         await using var cluster = await EtcdCluster.StartAsync(1);
         await using var host = await ConfigCenterServerHost.StartAsync(cluster.Endpoints);
-        var api = new ManagementClient(await host.CreateAdminClientAsync());
+        var api = new ConfigCenterApiClient(await host.CreateAdminClientAsync());
         await api.CreateAppAsync("payments", ("application", "properties"), ("limits", "properties"));
         await cluster.StopMemberAsync(0);
 
@@ -51,7 +51,7 @@ public sealed class DeliveryFaultTests
         await using (var first = await ConfigCenterServerHost.StartAsync(cluster.Endpoints, dataDirectory: dataDirectory))
         {
             prefix = first.Prefix;
-            var api = new ManagementClient(await first.CreateAdminClientAsync());
+            var api = new ConfigCenterApiClient(await first.CreateAdminClientAsync());
             await api.CreateAppAsync("inventory", ("application", "properties"), ("database", "yaml"));
             (await api.SetItemAsync("inventory", "test", "application", "Mode", "fast")).EnsureSuccessStatusCode();
             await api.PublishAsync("inventory", "test", "application");
@@ -81,7 +81,7 @@ public sealed class DeliveryFaultTests
     {
         await using var cluster = await EtcdCluster.StartAsync(1);
         await using var host = await ConfigCenterServerHost.StartAsync(cluster.Endpoints);
-        var api = new ManagementClient(await host.CreateAdminClientAsync());
+        var api = new ConfigCenterApiClient(await host.CreateAdminClientAsync());
         await api.CreateAppAsync("catalog", ("application", "properties"));
         (await api.SetItemAsync("catalog", "dev", "application", "A", "1")).EnsureSuccessStatusCode();
         await api.PublishAsync("catalog", "dev", "application");
@@ -111,7 +111,7 @@ public sealed class DeliveryFaultTests
         {
             Etcd = { Endpoints = [.. cluster.Endpoints], Prefix = prefix },
         });
-        await using var connection = new Infrastructure.Etcd.EtcdConnection(options, Microsoft.Extensions.Logging.Abstractions.NullLogger<Infrastructure.Etcd.EtcdConnection>.Instance);
+        await using var connection = new ConfigCenter.Etcd.EtcdConnection(Hosting.ServerServiceCollectionExtensions.EtcdClientOptionsFrom(options.Value.Etcd));
         // A writer without a watch: after its own write it believes etcd holds r1, and nothing tells it otherwise.
         var writer = new Features.Delivery.EtcdReleaseWriter(connection, Microsoft.Extensions.Logging.Abstractions.NullLogger<Features.Delivery.EtcdReleaseWriter>.Instance);
         var key = Contracts.EtcdKeys.Config(prefix, "dev", "catalog", "application");

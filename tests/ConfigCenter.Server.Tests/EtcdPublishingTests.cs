@@ -11,7 +11,7 @@ public sealed class EtcdPublishingTests(EtcdClusterFixture etcd) : IClassFixture
     public async Task Publish_WritesTheReleaseDocumentToEtcd_WithRevisionAndChecksum()
     {
         await using var host = await ConfigCenterServerHost.StartAsync(etcd.Endpoints);
-        var api = new ManagementClient(await host.CreateAdminClientAsync());
+        var api = new ConfigCenterApiClient(await host.CreateAdminClientAsync());
         await api.CreateAppAsync("orders", ("database", "properties"));
         (await api.SetItemAsync("orders", "prod", "database", "Pool:Size", "50")).EnsureSuccessStatusCode();
         (await api.SetItemAsync("orders", "prod", "database", "ConnectionStrings:Main", "Data Source=x")).EnsureSuccessStatusCode();
@@ -30,7 +30,7 @@ public sealed class EtcdPublishingTests(EtcdClusterFixture etcd) : IClassFixture
     public async Task Rollback_PublishesANewRevisionWithTheOldContent()
     {
         await using var host = await ConfigCenterServerHost.StartAsync(etcd.Endpoints);
-        var api = new ManagementClient(await host.CreateAdminClientAsync());
+        var api = new ConfigCenterApiClient(await host.CreateAdminClientAsync());
         await api.CreateAppAsync("billing", ("application", "json"));
         (await api.SetContentAsync("billing", "dev", "application", """{"Feature":{"Enabled":true},"Limits":[1,2]}""")).EnsureSuccessStatusCode();
         await api.PublishAsync("billing", "dev", "application");
@@ -38,18 +38,18 @@ public sealed class EtcdPublishingTests(EtcdClusterFixture etcd) : IClassFixture
         await api.PublishAsync("billing", "dev", "application");
 
         using var content = JsonContent("{}");
-        using var rollback = await api.Http.PostAsync($"{ManagementClient.Ns("billing", "dev", "application")}/releases/1/rollback", content);
+        using var rollback = await api.Http.PostAsync($"{ConfigCenterApiClient.Ns("billing", "dev", "application")}/releases/1/rollback", content);
         Assert.Equal(System.Net.HttpStatusCode.Created, rollback.StatusCode);
         var body = JsonDocument.Parse(await rollback.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(3, body.GetProperty("revision").GetInt64());
         Assert.Equal(1, body.GetProperty("rolledBackFrom").GetInt64());
 
-        var r1 = await api.GetJsonAsync($"{ManagementClient.Ns("billing", "dev", "application")}/releases/1");
+        var r1 = await api.GetJsonAsync($"{ConfigCenterApiClient.Ns("billing", "dev", "application")}/releases/1");
         var r3 = await EtcdDocuments.WaitForAsync(etcd.Cluster, host.Prefix, "dev", "billing", "application", 3);
         Assert.Equal(r1.GetProperty("checksum").GetString(), r3.Checksum);
         Assert.Equal("True", r3.Items["Feature:Enabled"]);
         Assert.Equal("2", r3.Items["Limits:1"]);
-        var draft = await api.GetJsonAsync(ManagementClient.Ns("billing", "dev", "application"));
+        var draft = await api.GetJsonAsync(ConfigCenterApiClient.Ns("billing", "dev", "application"));
         Assert.False(draft.GetProperty("hasChanges").GetBoolean(), "after a rollback the draft equals what is live");
     }
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using ConfigCenter.Core;
+using ConfigCenter.Testing;
 
 namespace ConfigCenter.Server.Tests;
 
@@ -8,11 +9,11 @@ namespace ConfigCenter.Server.Tests;
 public sealed class FieldLimitTests(StandaloneServerFixture server) : IClassFixture<StandaloneServerFixture>, IAsyncLifetime
 {
     private const string Draft = "/api/v1/apps/limits/envs/dev/namespaces/application";
-    private ManagementClient _api = null!;
+    private ConfigCenterApiClient _api = null!;
 
     public async Task InitializeAsync()
     {
-        _api = new ManagementClient(await server.Host.CreateAdminClientAsync());
+        _api = new ConfigCenterApiClient(await server.Host.CreateAdminClientAsync());
         await _api.Http.DeleteAsync("/api/v1/apps/limits");
         await _api.CreateAppAsync("limits", ("application", "properties"));
         (await _api.SetItemAsync("limits", "dev", "application", "Greeting", "hello")).EnsureSuccessStatusCode();

@@ -1,5 +1,5 @@
-using System.Net;
 using System.Net.Http.Headers;
+using System.Net;
 using System.Text.Json;
 using ConfigCenter.Contracts;
 using ConfigCenter.Testing;
@@ -17,7 +17,7 @@ public sealed class GenerationTests(EtcdClusterFixture etcd) : IClassFixture<Etc
     {
         var prefix = EtcdClusterFixtureBase.NewPrefix();
         await using var host = await ConfigCenterServerHost.StartAsync(etcd.Endpoints, prefix);
-        var api = new ManagementClient(await host.CreateAdminClientAsync());
+        var api = new ConfigCenterApiClient(await host.CreateAdminClientAsync());
         await api.CreateAppAsync("shop", ("application", "properties"));
         for (var i = 1; i <= 3; i++)
         {
@@ -57,8 +57,8 @@ public sealed class GenerationTests(EtcdClusterFixture etcd) : IClassFixture<Etc
         var prefix = EtcdClusterFixtureBase.NewPrefix();
         await using var a = await ConfigCenterServerHost.StartAsync(etcd.Endpoints, prefix);
         await using var b = await ConfigCenterServerHost.StartAsync(etcd.Endpoints, prefix);
-        var apiA = new ManagementClient(await a.CreateAdminClientAsync());
-        var apiB = new ManagementClient(await b.CreateAdminClientAsync());
+        var apiA = new ConfigCenterApiClient(await a.CreateAdminClientAsync());
+        var apiB = new ConfigCenterApiClient(await b.CreateAdminClientAsync());
         await apiA.CreateAppAsync("shop", ("application", "properties"));
         await apiB.CreateAppAsync("shop", ("application", "properties"));
         var keyOnB = await apiB.CreateApiKeyAsync("shop", "prod");

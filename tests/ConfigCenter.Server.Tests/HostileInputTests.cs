@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Text;
+using ConfigCenter.Testing;
 
 namespace ConfigCenter.Server.Tests;
 
@@ -12,11 +13,11 @@ namespace ConfigCenter.Server.Tests;
 /// </summary>
 public sealed partial class HostileInputTests(StandaloneServerFixture server) : IClassFixture<StandaloneServerFixture>, IAsyncLifetime
 {
-    private ManagementClient _api = null!;
+    private ConfigCenterApiClient _api = null!;
 
     public async Task InitializeAsync()
     {
-        _api = new ManagementClient(await server.Host.CreateAdminClientAsync());
+        _api = new ConfigCenterApiClient(await server.Host.CreateAdminClientAsync());
         await _api.Http.DeleteAsync("/api/v1/apps/hostile");
         await _api.CreateAppAsync("hostile", ("application", "properties"), ("settings", "json"), ("rules", "yaml"));
         (await _api.SetContentAsync("hostile", "dev", "rules", "safe: 1\n")).EnsureSuccessStatusCode();
@@ -91,7 +92,7 @@ public sealed partial class HostileInputTests(StandaloneServerFixture server) : 
         {
             ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
             ["username"] = "admin",
-            ["password"] = Testing.ConfigCenterServerHost.AdminPassword,
+            ["password"] = ConfigCenterServerHost.AdminPassword,
             ["returnUrl"] = returnUrl,
         });
 
@@ -102,7 +103,7 @@ public sealed partial class HostileInputTests(StandaloneServerFixture server) : 
     }
 
     private async Task<string?> DraftContentAsync(string ns) =>
-        (await _api.GetJsonAsync(ManagementClient.Ns("hostile", "dev", ns))).GetProperty("content").GetString();
+        (await _api.GetJsonAsync(ConfigCenterApiClient.Ns("hostile", "dev", ns))).GetProperty("content").GetString();
 
     private static string AliasBomb()
     {

@@ -1,5 +1,5 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json;
 using ConfigCenter.Contracts;
 using ConfigCenter.Testing;
@@ -17,7 +17,7 @@ public sealed class ReleaseSizeAndParkingTests
     {
         await using var cluster = await EtcdCluster.StartAsync(1);
         await using var host = await ConfigCenterServerHost.StartAsync(cluster.Endpoints);
-        var api = new ManagementClient(await host.CreateAdminClientAsync());
+        var api = new ConfigCenterApiClient(await host.CreateAdminClientAsync());
         await api.CreateAppAsync("shop", ("application", "properties"), ("other", "properties"));
         // 340,000 × '€' is 1,020,000 bytes of UTF-8; escaped as \u20AC it would be 2,040,000 bytes, over etcd's request limit.
         var euros = new string('€', 340_000);
@@ -45,7 +45,7 @@ public sealed class ReleaseSizeAndParkingTests
     {
         await using var cluster = await EtcdCluster.StartAsync(1);
         await using var host = await ConfigCenterServerHost.StartAsync(cluster.Endpoints);
-        var api = new ManagementClient(await host.CreateAdminClientAsync());
+        var api = new ConfigCenterApiClient(await host.CreateAdminClientAsync());
         await api.CreateAppAsync("shop", ("application", "properties"));
         (await api.SetItemAsync("shop", "prod", "application", "Small", "1")).EnsureSuccessStatusCode();
         await api.PublishAsync("shop", "prod", "application");
@@ -54,7 +54,7 @@ public sealed class ReleaseSizeAndParkingTests
         var message = what == "message" ? new string('€', 700_000) : "too big";
         (await api.SetItemAsync("shop", "prod", "application", "Big", value)).EnsureSuccessStatusCode();
 
-        using var response = await api.Http.PostAsJsonAsync($"{ManagementClient.Ns("shop", "prod", "application")}/releases", new { message });
+        using var response = await api.Http.PostAsJsonAsync($"{ConfigCenterApiClient.Ns("shop", "prod", "application")}/releases", new { message });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -62,7 +62,7 @@ public sealed class ReleaseSizeAndParkingTests
         var detail = problem.GetProperty("detail").GetString()!;
         Assert.Contains("bytes in etcd", detail, StringComparison.Ordinal);
         Assert.Contains("1,048,576", detail, StringComparison.Ordinal);
-        var releases = await api.GetJsonAsync($"{ManagementClient.Ns("shop", "prod", "application")}/releases");
+        var releases = await api.GetJsonAsync($"{ConfigCenterApiClient.Ns("shop", "prod", "application")}/releases");
         Assert.Equal(1, releases.GetArrayLength());
         var status = await api.GetJsonAsync("/api/v1/status");
         Assert.Equal(0, status.GetProperty("outbox").GetProperty("pending").GetInt32());
@@ -75,7 +75,7 @@ public sealed class ReleaseSizeAndParkingTests
         // etcd with a 256 KiB request limit refuses a 300 KB release for good, as a stock etcd does past 1.5 MiB.
         await using var cluster = await EtcdCluster.StartAsync(1, arguments: _ => ["--max-request-bytes=262144"]);
         await using var host = await ConfigCenterServerHost.StartAsync(cluster.Endpoints);
-        var api = new ManagementClient(await host.CreateAdminClientAsync());
+        var api = new ConfigCenterApiClient(await host.CreateAdminClientAsync());
         var namespaces = Enumerable.Range(0, 10).Select(i => ($"ns{i}", "properties")).Prepend(("big", "properties")).ToArray();
         await api.CreateAppAsync("shop", namespaces);
         var start = await cluster.RevisionAsync();
@@ -133,7 +133,7 @@ public sealed class ReleaseSizeAndParkingTests
     {
         await using var cluster = await EtcdCluster.StartAsync(1, arguments: _ => ["--max-request-bytes=262144"]);
         await using var host = await ConfigCenterServerHost.StartAsync(cluster.Endpoints);
-        var api = new ManagementClient(await host.CreateAdminClientAsync());
+        var api = new ConfigCenterApiClient(await host.CreateAdminClientAsync());
         await api.CreateAppAsync("shop", ("big", "properties"));
         (await api.SetItemAsync("shop", "dev", "big", "Blob", new string('x', 300_000))).EnsureSuccessStatusCode();
         await api.PublishAsync("shop", "dev", "big");
@@ -157,7 +157,7 @@ public sealed class ReleaseSizeAndParkingTests
         Assert.Contains("outbox.drop", audit, StringComparison.Ordinal);
     }
 
-    private static async Task<JsonElement> WaitForParkedAsync(ManagementClient api, int count)
+    private static async Task<JsonElement> WaitForParkedAsync(ConfigCenterApiClient api, int count)
     {
         JsonElement rows = default;
         await WaitFor.ConditionAsync(async () =>

@@ -12,8 +12,8 @@ public sealed class ReplicaTests(EtcdClusterFixture etcd) : IClassFixture<EtcdCl
         var prefix = EtcdClusterFixtureBase.NewPrefix();
         await using var a = await ConfigCenterServerHost.StartAsync(etcd.Endpoints, prefix);
         await using var b = await ConfigCenterServerHost.StartAsync(etcd.Endpoints, prefix);
-        var apiA = new ManagementClient(await a.CreateAdminClientAsync());
-        var apiB = new ManagementClient(await b.CreateAdminClientAsync());
+        var apiA = new ConfigCenterApiClient(await a.CreateAdminClientAsync());
+        var apiB = new ConfigCenterApiClient(await b.CreateAdminClientAsync());
         // Each replica here has its own SQLite file; the app exists on both so both can issue keys.
         await apiA.CreateAppAsync("search", ("application", "properties"));
         await apiB.CreateAppAsync("search", ("application", "properties"));

@@ -1,7 +1,8 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json;
 using ConfigCenter.Contracts;
+using ConfigCenter.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace ConfigCenter.Server.Tests;
@@ -10,11 +11,11 @@ namespace ConfigCenter.Server.Tests;
 public sealed class RevocationTests(StandaloneServerFixture server) : IClassFixture<StandaloneServerFixture>, IAsyncLifetime
 {
     private static readonly TimeSpan Immediately = TimeSpan.FromSeconds(1);
-    private ManagementClient _api = null!;
+    private ConfigCenterApiClient _api = null!;
 
     public async Task InitializeAsync()
     {
-        _api = new ManagementClient(await server.Host.CreateAdminClientAsync());
+        _api = new ConfigCenterApiClient(await server.Host.CreateAdminClientAsync());
         await RecreateAppAsync();
     }
 

@@ -7,7 +7,7 @@ public sealed class DocumentEditorTests : UiTestContext
 {
     private readonly List<string> _saved = [];
 
-    private IRenderedComponent<DocumentEditor> RenderEditor(string format, string content) =>
+    private IRenderedComponent<DocumentEditor> RenderEditor(ConfigCenter.Core.NamespaceFormat format, string content) =>
         Render<DocumentEditor>(ps => ps
             .Add(p => p.Format, format)
             .Add(p => p.Content, content)
@@ -16,7 +16,7 @@ public sealed class DocumentEditorTests : UiTestContext
     [Fact]
     public void InvalidJson_ShowsTheErrorAtItsLineAndColumn_AndCannotBeSaved()
     {
-        var cut = RenderEditor("json", "{ \"A\": 1 }");
+        var cut = RenderEditor(ConfigCenter.Core.NamespaceFormat.Json, "{ \"A\": 1 }");
 
         cut.Find("textarea").Input("{\n  \"Pool\": { \"Size\": 10,\n}");
 
@@ -29,7 +29,7 @@ public sealed class DocumentEditorTests : UiTestContext
     [Fact]
     public void ValidYaml_CountsItsKeys_AndSavesTheText()
     {
-        var cut = RenderEditor("yaml", "");
+        var cut = RenderEditor(ConfigCenter.Core.NamespaceFormat.Yaml, "");
         const string yaml = "Pool:\n  Size: 10\nLogging:\n  Level: Debug\n";
 
         cut.Find("textarea").Input(yaml);

@@ -1,4 +1,5 @@
 using Bunit;
+using ConfigCenter.Server.Features.Delivery;
 using ConfigCenter.Server.Features.Shell;
 using ConfigCenter.Server.Features.Status;
 
@@ -28,6 +29,29 @@ public sealed class StatusBannerTests : UiTestContext
 
         Assert.Empty(cut.FindAll("[data-testid=etcd-banner]"));
         Assert.Empty(cut.FindAll("[data-testid=outbox-banner]"));
+    }
+
+    [Fact]
+    public void Banner_ListsParkedReleasesWithTheirReason_AndRetryAndDropReportTheRow()
+    {
+        var parked = new ParkedRelease(42, "/configcenter/config/prod/shop/big", 3, 2_000_000, "InvalidArgument: etcdserver: request is too large",
+            DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+        var status = new ServerStatus("etcd", new EtcdStatus(["http://127.0.0.1:2379"], "http://127.0.0.1:2379", true, [], null),
+            new OutboxStatus(0, null, null, null, null, null, 1, [parked]), 1);
+        long? retried = null, dropped = null;
+        var cut = Render<StatusBanner>(ps => ps
+            .Add(p => p.Status, status)
+            .Add(p => p.OnRetry, id => retried = id)
+            .Add(p => p.OnDrop, id => dropped = id));
+
+        var banner = cut.Find("[data-testid=parked-banner]").TextContent;
+        Assert.Contains("1 release was refused by etcd and parked", banner, StringComparison.Ordinal);
+        Assert.Contains("/configcenter/config/prod/shop/big", banner, StringComparison.Ordinal);
+        Assert.Contains("r3, 1.91 MiB: InvalidArgument: etcdserver: request is too large", banner, StringComparison.Ordinal);
+        Assert.Empty(cut.FindAll("[data-testid=outbox-banner]"));
+        cut.Find("[data-testid=parked-retry]").Click();
+        cut.Find("[data-testid=parked-drop]").Click();
+        Assert.Equal((42L, 42L), (retried, dropped));
     }
 
     [Fact]

@@ -1,90 +1,63 @@
 using System.Text.Json;
 using ConfigCenter.Client.Internal;
 using ConfigCenter.Contracts;
-using Etcdserverpb;
-using Google.Protobuf;
-using Grpc.Core;
+using ConfigCenter.Etcd;
 using Microsoft.Extensions.Logging;
 
 namespace ConfigCenter.Client.Etcd;
 
 /// <summary>
-/// The etcd transport: reads every namespace of the app/env once, then keeps one prefix watch open from the
-/// last seen revision + 1. Any failure moves to the next endpoint after a jittered backoff; a compacted revision
-/// means re-read everything and watch from the new revision; a member that stops answering progress requests is
-/// treated as frozen and left.
+/// The etcd transport: one <see cref="EtcdPrefixWatch"/> on <c>{prefix}/config/{env}/{app}/</c>. The watch reads every
+/// namespace once, then follows changes from the last seen revision + 1, moving to another member when one fails or
+/// freezes and reading everything again after a compaction; this class turns what it sees into release documents
+/// for the applier.
 /// </summary>
-internal sealed class EtcdWatchTransport : IDisposable
+internal sealed class EtcdWatchTransport : IEtcdWatchHandler, IDisposable
 {
     public const string Name = "etcd";
 
-    private readonly ConfigCenterOptions _options;
     private readonly ReleaseApplier _applier;
     private readonly Action _ready;
     private readonly ILogger _logger;
-    private readonly EtcdChannels _channels;
-    private readonly string _prefix;
+    private readonly EtcdConnection _connection;
+    private readonly EtcdPrefixWatch _watch;
 
     public EtcdWatchTransport(ConfigCenterOptions options, ReleaseApplier applier, Action ready, ILogger logger)
     {
-        _options = options;
         _applier = applier;
         _ready = ready;
         _logger = logger;
-        _channels = new EtcdChannels(options.Etcd);
-        _prefix = EtcdKeys.ConfigPrefix(options.Etcd.Prefix, options.Environment, options.App);
+        _connection = new EtcdConnection(ToClientOptions(options), logger, options.TimeProvider);
+        _watch = new EtcdPrefixWatch(_connection, EtcdKeys.ConfigPrefix(options.Etcd.Prefix, options.Environment, options.App), this, logger);
     }
 
     public TransportStatus Status { get; } = new(Name);
 
-    public IReadOnlyList<string> Endpoints => _channels.Endpoints;
+    public IReadOnlyList<string> Endpoints => _connection.Endpoints;
 
-    public async Task RunAsync(CancellationToken ct)
-    {
-        long next = 0;
-        var backoff = new Backoff(_options.MaxRetryDelay);
-        while (!ct.IsCancellationRequested)
-        {
-            var (invoker, endpoint) = _channels.Current;
-            var session = new EtcdWatchSession(_options.Etcd, _options.TimeProvider, Status, endpoint, _logger);
-            try
-            {
-                if (next == 0) next = await ReadAllAsync(invoker, endpoint, ct);
-                next = await session.RunAsync(invoker, await _channels.HeadersAsync(invoker, ct), _prefix, next, Apply, ct);
-                backoff.Reset();
-            }
-            catch (Exception) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // Keep the progress made on the failed stream: resume after the last event it delivered.
-                if (session.Next > next) next = session.Next;
-                if (e is RpcException rpc && EtcdChannels.IsAuthExpired(rpc)) _channels.InvalidateToken();
-                else _channels.MarkFailed(endpoint);
-                var error = e is RpcException r ? $"{r.StatusCode}: {r.Status.Detail}" : e.Message;
-                Status.Down(endpoint, error);
-                var delay = backoff.Next();
-                _logger.LogWarning("etcd watch on {Endpoint} failed ({Error}); resuming from r{Next} on {NextEndpoint} in {Delay} ms",
-                    endpoint, error, next, _channels.Current.Endpoint, (int)delay.TotalMilliseconds);
-                await Task.Delay(delay, _options.TimeProvider, ct).ConfigureAwait(false);
-            }
-        }
-    }
+    public Task RunAsync(CancellationToken ct) => _watch.RunAsync(ct);
 
-    private async Task<long> ReadAllAsync(CallInvoker invoker, string endpoint, CancellationToken ct)
+    void IEtcdWatchHandler.OnSnapshot(IReadOnlyList<Mvccpb.KeyValue> kvs, long revision)
     {
-        var headers = await _channels.HeadersAsync(invoker, ct);
-        var response = await new KV.KVClient(invoker).RangeAsync(
-            new RangeRequest { Key = ByteString.CopyFromUtf8(_prefix), RangeEnd = PrefixEnd(_prefix) },
-            headers, DateTime.UtcNow + _options.Etcd.RequestTimeout, ct);
-        Apply([.. response.Kvs]);
-        Status.Up(endpoint);
-        _logger.LogDebug("Read {Count} release documents from {Endpoint} at r{Revision}", response.Kvs.Count, endpoint, response.Header.Revision);
+        // The applier keeps namespaces it no longer sees (a deleted namespace keeps serving its last release), so a
+        // snapshot is offered like any batch of puts.
+        Apply(kvs);
         _ready();
-        return response.Header.Revision + 1;
     }
+
+    void IEtcdWatchHandler.OnEvents(IReadOnlyList<Mvccpb.Event> events)
+    {
+        List<Mvccpb.KeyValue>? puts = null;
+        foreach (var e in events)
+        {
+            if (e.Type == Mvccpb.Event.Types.EventType.Put) (puts ??= []).Add(e.Kv);
+        }
+        if (puts is not null) Apply(puts);
+    }
+
+    void IEtcdWatchHandler.OnConnected(string endpoint) => Status.Up(endpoint);
+
+    void IEtcdWatchHandler.OnDisconnected(string endpoint, string reason) => Status.Down(endpoint, reason);
 
     private void Apply(IReadOnlyList<Mvccpb.KeyValue> kvs)
     {
@@ -103,7 +76,20 @@ internal sealed class EtcdWatchTransport : IDisposable
         if (documents.Count > 0) _applier.Offer(documents, Name);
     }
 
-    internal static ByteString PrefixEnd(string prefix) => ByteString.CopyFrom(EtcdKeys.PrefixRangeEnd(prefix));
+    private static EtcdClientOptions ToClientOptions(ConfigCenterOptions options) => new()
+    {
+        Endpoints = [.. options.Etcd.Endpoints],
+        StartAtRandomEndpoint = true,
+        Username = options.Etcd.Username,
+        Password = options.Etcd.Password,
+        TrustedCaFile = options.Etcd.TrustedCaFile,
+        ClientCertificateFile = options.Etcd.ClientCertificateFile,
+        ClientKeyFile = options.Etcd.ClientKeyFile,
+        RequestTimeout = options.Etcd.RequestTimeout,
+        KeepAliveTimeout = options.Etcd.KeepAliveTimeout,
+        ProgressInterval = options.Etcd.ProgressInterval,
+        MaxRetryDelay = options.MaxRetryDelay,
+    };
 
-    public void Dispose() => _channels.Dispose();
+    public void Dispose() => _connection.Dispose();
 }

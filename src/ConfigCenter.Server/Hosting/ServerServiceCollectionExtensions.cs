@@ -1,4 +1,5 @@
 using ConfigCenter.Core;
+using ConfigCenter.Etcd;
 using ConfigCenter.Server.Features.ApiKeys;
 using ConfigCenter.Server.Features.Apps;
 using ConfigCenter.Server.Features.Auth;
@@ -8,7 +9,6 @@ using ConfigCenter.Server.Features.Namespaces;
 using ConfigCenter.Server.Features.Releases;
 using ConfigCenter.Server.Features.Shell;
 using ConfigCenter.Server.Features.Status;
-using ConfigCenter.Server.Infrastructure.Etcd;
 using ConfigCenter.Server.Infrastructure;
 using ConfigCenter.Storage;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -45,7 +45,9 @@ internal static class ServerServiceCollectionExtensions
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<DeliveryStatus>();
         services.AddSingleton<DraftNotifier>();
-        services.AddSingleton<EtcdConnection>();
+        services.AddSingleton(sp => new EtcdConnection(
+            EtcdClientOptionsFrom(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConfigCenterServerOptions>>().Value.Etcd),
+            sp.GetRequiredService<ILogger<EtcdConnection>>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<EtcdReleaseWriter>();
         services.AddSingleton<OutboxReconciler>();
         services.AddSingleton<ParkedReleases>();
@@ -74,4 +76,18 @@ internal static class ServerServiceCollectionExtensions
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         return builder;
     }
+
+    /// <summary>The etcd layer's options for the server's settings (the server starts on the first endpoint, not a random one).</summary>
+    internal static EtcdClientOptions EtcdClientOptionsFrom(ConfigCenterServerOptions.EtcdSettings etcd) => new()
+    {
+        Endpoints = [.. etcd.Endpoints],
+        StartAtRandomEndpoint = false,
+        Username = etcd.Username,
+        Password = etcd.Password,
+        TrustedCaFile = etcd.Tls.CaFile,
+        ClientCertificateFile = etcd.Tls.CertFile,
+        ClientKeyFile = etcd.Tls.KeyFile,
+        RequestTimeout = etcd.RequestTimeout,
+        MaxRetryDelay = TimeSpan.FromSeconds(5),
+    };
 }

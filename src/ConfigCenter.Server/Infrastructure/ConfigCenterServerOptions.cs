@@ -24,8 +24,20 @@ public sealed class ConfigCenterServerOptions
         public string Prefix { get; set; } = "/configcenter";
         public string? Username { get; set; }
         public string? Password { get; set; }
+        /// <summary>TLS to etcd: the CA of its server certificates and a client certificate (PEM files).</summary>
+        public EtcdTlsSettings Tls { get; set; } = new();
         /// <summary>Per-call deadline for etcd requests.</summary>
         public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    }
+
+    public sealed class EtcdTlsSettings
+    {
+        /// <summary>PEM file with the CA that signed etcd's server certificates.</summary>
+        public string? CaFile { get; set; }
+        /// <summary>PEM client certificate, for etcd's --client-cert-auth.</summary>
+        public string? CertFile { get; set; }
+        /// <summary>PEM private key of <see cref="CertFile"/>.</summary>
+        public string? KeyFile { get; set; }
     }
 
     public sealed class BootstrapSettings

@@ -11,12 +11,12 @@ public abstract class ServerFixtureBase(int etcdMembers) : IAsyncLifetime
 
     public ConfigCenterServerHost Server { get; private set; } = null!;
 
-    internal ConfigCenterApi Api { get; private set; } = null!;
+    internal ConfigCenterApiClient Api { get; private set; } = null!;
 
     /// <summary>An app id no other test uses.</summary>
     public static string NewApp(string name) => $"{name}-{Interlocked.Increment(ref apps)}-{Guid.NewGuid().ToString("N")[..6]}";
 
-    /// <summary>Publishes like <see cref="ConfigCenterApi.PublishItemsAsync"/> and, in etcd mode, waits until etcd holds the release.</summary>
+    /// <summary>Publishes like <see cref="ConfigCenterApiClient.PublishItemsAsync"/> and, in etcd mode, waits until etcd holds the release.</summary>
     internal async Task<long> PublishDeliveredAsync(string app, string ns, params (string Key, string? Value)[] items)
     {
         var revision = await Api.PublishItemsAsync(app, "dev", ns, items);
@@ -37,7 +37,7 @@ public abstract class ServerFixtureBase(int etcdMembers) : IAsyncLifetime
     {
         if (etcdMembers > 0) Etcd = await EtcdCluster.StartAsync(etcdMembers);
         Server = await ConfigCenterServerHost.StartAsync(Etcd?.Endpoints);
-        Api = new ConfigCenterApi(await Server.CreateAdminClientAsync());
+        Api = new ConfigCenterApiClient(await Server.CreateAdminClientAsync());
     }
 
     public async Task DisposeAsync()

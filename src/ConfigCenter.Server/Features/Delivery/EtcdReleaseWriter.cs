@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using ConfigCenter.Contracts;
-using ConfigCenter.Server.Infrastructure.Etcd;
+using ConfigCenter.Etcd;
 using ConfigCenter.Storage.Entities;
 using Etcdserverpb;
 using Google.Protobuf;

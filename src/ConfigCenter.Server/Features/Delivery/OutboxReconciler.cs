@@ -1,6 +1,6 @@
 using ConfigCenter.Contracts;
 using ConfigCenter.Server.Features.Namespaces;
-using ConfigCenter.Server.Infrastructure.Etcd;
+using ConfigCenter.Etcd;
 using ConfigCenter.Server.Infrastructure;
 using ConfigCenter.Storage.Entities;
 using ConfigCenter.Storage;

@@ -1,4 +1,4 @@
-using ConfigCenter.Server.Infrastructure.Etcd;
+using ConfigCenter.Etcd;
 using ConfigCenter.Storage;
 using ConfigCenter.Storage.Entities;
 using Grpc.Core;
@@ -29,6 +29,14 @@ internal sealed class OutboxRelay(
     private const int BatchBytes = 1024 * 1024;
     private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+
+    // Untracked (rows are marked with ExecuteUpdate, so tracking would only snapshot every document) and compiled once.
+    private static readonly Func<ConfigCenterDbContext, IAsyncEnumerable<OutboxEntity>> Pending = EF.CompileAsyncQuery((ConfigCenterDbContext db) =>
+        db.Outbox.AsNoTracking().Where(o => o.DeliveredAt == null && o.ParkedAt == null).OrderBy(o => o.Id).Take(BatchRows));
+
+    // Whether parked rows may exist, so the hot path skips looking for superseded ones when none can be (only the
+    // relay parks; unknown at start).
+    private bool _mayHaveParked = true;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -67,7 +75,8 @@ internal sealed class OutboxRelay(
     private async Task<bool> DeliverBatchAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateOpenedAsync(ct);
-        var pending = await db.Outbox.Where(o => o.DeliveredAt == null && o.ParkedAt == null).OrderBy(o => o.Id).Take(BatchRows).ToListAsync(ct);
+        var pending = new List<OutboxEntity>();
+        await foreach (var row in Pending(db).WithCancellation(ct)) pending.Add(row);
         if (pending.Count == 0) return false;
         var batch = new List<OutboxEntity>();
         var bytes = 0;
@@ -82,7 +91,7 @@ internal sealed class OutboxRelay(
             await writer.WriteAsync(batch, ct);
             await MarkDeliveredAsync(db, batch, ct);
         }
-        catch (RpcException e) when (EtcdErrorKinds.IsPermanent(e))
+        catch (RpcException e) when (EtcdErrors.IsPermanent(e))
         {
             // One row of the batch (or the batch as a whole) is refused for good: deliver row by row, in order, and park
             // only the rows etcd refuses on their own. A transient failure on the way ends the pass; delivered rows stay so.
@@ -95,7 +104,7 @@ internal sealed class OutboxRelay(
                     await writer.WriteAsync([row], ct);
                     await MarkDeliveredAsync(db, [row], ct);
                 }
-                catch (RpcException single) when (EtcdErrorKinds.IsPermanent(single))
+                catch (RpcException single) when (EtcdErrors.IsPermanent(single))
                 {
                     await ParkAsync(db, row, $"{single.StatusCode}: {single.Status.Detail}", ct);
                 }
@@ -108,25 +117,33 @@ internal sealed class OutboxRelay(
     {
         var now = time.GetUtcNow();
         var ids = rows.Select(r => r.Id).ToList();
-        var newestPerKey = rows.GroupBy(r => r.EtcdKey, StringComparer.Ordinal).Select(g => (Key: g.Key, Id: g.Max(r => r.Id))).ToList();
-        var superseded = 0;
         using (await writeGate.EnterAsync(ct))
         {
             await db.Outbox.Where(o => ids.Contains(o.Id)).ExecuteUpdateAsync(s => s.SetProperty(o => o.DeliveredAt, now), ct);
-            // A parked release of a namespace whose later release just reached etcd is superseded: nothing is left to deliver.
-            foreach (var (key, id) in newestPerKey)
-            {
-                superseded += await db.Outbox.Where(o => o.EtcdKey == key && o.ParkedAt != null && o.Id < id).ExecuteDeleteAsync(ct);
-            }
+            if (_mayHaveParked) await RemoveSupersededAsync(db, rows, ct);
         }
-        if (superseded > 0) logger.LogInformation("{Count} parked outbox rows were superseded by newer releases", superseded);
         status.Delivered(now);
         logger.LogDebug("Delivered {Count} outbox rows to etcd", rows.Count);
+    }
+
+    /// <summary>A parked release of a namespace whose later release just reached etcd is superseded: nothing is left to deliver.</summary>
+    private async Task RemoveSupersededAsync(ConfigCenterDbContext db, IReadOnlyList<OutboxEntity> delivered, CancellationToken ct)
+    {
+        var keys = delivered.Select(r => r.EtcdKey).Distinct(StringComparer.Ordinal).ToList();
+        var parked = await db.Outbox.Where(o => o.ParkedAt != null && keys.Contains(o.EtcdKey)).Select(o => new { o.Id, o.EtcdKey }).ToListAsync(ct);
+        var superseded = parked.Where(p => delivered.Any(d => d.EtcdKey == p.EtcdKey && d.Id > p.Id)).Select(p => p.Id).ToList();
+        if (superseded.Count > 0)
+        {
+            await db.Outbox.Where(o => superseded.Contains(o.Id)).ExecuteDeleteAsync(ct);
+            logger.LogInformation("{Count} parked outbox rows were superseded by newer releases", superseded.Count);
+        }
+        _mayHaveParked = await db.Outbox.AnyAsync(o => o.ParkedAt != null, ct);
     }
 
     private async Task ParkAsync(ConfigCenterDbContext db, OutboxEntity row, string reason, CancellationToken ct)
     {
         var now = time.GetUtcNow();
+        _mayHaveParked = true;
         using (await writeGate.EnterAsync(ct))
         {
             await db.Outbox.Where(o => o.Id == row.Id).ExecuteUpdateAsync(s => s

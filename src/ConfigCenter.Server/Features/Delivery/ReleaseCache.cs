@@ -41,8 +41,20 @@ public sealed class ReleaseCache
 
     public IReadOnlyList<CachedRelease> All() => [.. _current.Values];
 
-    /// <summary>Forgets one namespace's release (its etcd key was deleted).</summary>
-    public void Remove(string env, string app, string ns) => _current.TryRemove(Key(env, app, ns), out _);
+    /// <summary>
+    /// Forgets one namespace's release because its etcd key was deleted, unless the cache already holds a release newer
+    /// than the deleted one (<paramref name="deletedGeneration"/>, <paramref name="deletedRevision"/>; revision 0 = unknown).
+    /// </summary>
+    public void Remove(string env, string app, string ns, string deletedGeneration, long deletedRevision)
+    {
+        var key = Key(env, app, ns);
+        lock (_gate)
+        {
+            if (deletedRevision > 0 && _current.TryGetValue(key, out var cached)
+                && ReleaseOrder.IsNewer(cached.Document.Generation, cached.Document.Revision, deletedGeneration, deletedRevision)) return;
+            _current.TryRemove(key, out _);
+        }
+    }
 
     public void RemoveApp(string app)
     {

@@ -1,16 +1,15 @@
 using ConfigCenter.Contracts;
-using ConfigCenter.Server.Infrastructure.Etcd;
+using ConfigCenter.Etcd;
 using ConfigCenter.Server.Infrastructure;
-using Etcdserverpb;
-using Grpc.Core;
 using Microsoft.Extensions.Options;
 
 namespace ConfigCenter.Server.Features.Delivery;
 
 /// <summary>
 /// One prefix watch per server on <c>{prefix}/config/</c>: etcd is the backplane between replicas, so a
-/// release published through any replica reaches this server's cache, hub and open pages. Resumes from
-/// the last seen revision + 1; after compaction it re-reads everything and watches from there.
+/// release published through any replica reaches this server's cache, hub and open pages. The watch
+/// (<see cref="EtcdPrefixWatch"/>) resumes from the last seen revision + 1, leaves a failed or frozen member,
+/// and after compaction re-reads everything.
 /// </summary>
 internal sealed class ReleaseWatcher(
     EtcdConnection etcd,
@@ -18,101 +17,75 @@ internal sealed class ReleaseWatcher(
     EtcdReleaseWriter writer,
     DeliveryStatus status,
     IOptions<ConfigCenterServerOptions> options,
-    TimeProvider time,
-    ILogger<ReleaseWatcher> logger) : BackgroundService
+    ILogger<ReleaseWatcher> logger) : BackgroundService, IEtcdWatchHandler
 {
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+    // The release each key held at the last snapshot or put since; touched only on the watch's loop.
+    private Dictionary<string, ReleaseHeadInEtcd> _heads = new(StringComparer.Ordinal);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!etcd.Enabled) return;
-        var root = EtcdKeys.ConfigRoot(options.Value.Etcd.Prefix);
-        long next = 0;
-        var backoff = TimeSpan.FromMilliseconds(100);
-        while (!stoppingToken.IsCancellationRequested)
+        if (!etcd.Enabled) return Task.CompletedTask;
+        var watch = new EtcdPrefixWatch(etcd, EtcdKeys.ConfigRoot(options.Value.Etcd.Prefix), this, logger);
+        return watch.RunAsync(stoppingToken);
+    }
+
+    void IEtcdWatchHandler.OnSnapshot(IReadOnlyList<Mvccpb.KeyValue> kvs, long revision)
+    {
+        var heads = new Dictionary<string, ReleaseHeadInEtcd>(StringComparer.Ordinal);
+        foreach (var kv in kvs)
         {
-            var endpoint = etcd.CurrentEndpoint;
-            try
+            var (key, head) = Apply(kv);
+            heads[key] = head;
+        }
+        // A key deleted while the watch could not follow (history compacted) is missing from the snapshot.
+        foreach (var (key, head) in _heads) if (!heads.ContainsKey(key)) Forget(key, head);
+        _heads = heads;
+    }
+
+    void IEtcdWatchHandler.OnEvents(IReadOnlyList<Mvccpb.Event> events)
+    {
+        foreach (var e in events)
+        {
+            if (e.Type == Mvccpb.Event.Types.EventType.Put)
             {
-                if (next == 0) next = await ReadAllAsync(root, stoppingToken);
-                next = await WatchAsync(root, next, stoppingToken);
-                backoff = TimeSpan.FromMilliseconds(100);
+                var (key, head) = Apply(e.Kv);
+                _heads[key] = head;
             }
-            catch (Exception) when (stoppingToken.IsCancellationRequested)
+            else
             {
-                return;
-            }
-            catch (Exception e)
-            {
-                if (e is RpcException rpc && EtcdConnection.IsAuthExpired(rpc)) etcd.InvalidateToken();
-                else etcd.MarkFailed(endpoint);
-                logger.LogWarning("Release watch on {Endpoint} failed, resuming from r{Next} in {Delay} ms: {Error}", endpoint, next, (int)backoff.TotalMilliseconds, e.Message);
-                await Task.Delay(backoff, time, stoppingToken);
-                backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
+                var key = e.Kv.Key.ToStringUtf8();
+                _heads.Remove(key, out var deleted);
+                Forget(key, deleted);
             }
         }
     }
 
-    private async Task<long> ReadAllAsync(string root, CancellationToken ct)
-    {
-        var response = await etcd.CallAsync((invoker, callOptions) => new KV.KVClient(invoker).RangeAsync(
-            new RangeRequest { Key = EtcdRanges.Key(root), RangeEnd = EtcdRanges.PrefixEnd(root) }, callOptions).ResponseAsync, ct);
-        foreach (var kv in response.Kvs) Apply(kv);
-        status.Reachable();
-        return response.Header.Revision + 1;
-    }
+    void IEtcdWatchHandler.OnConnected(string endpoint) => status.Reachable();
 
-    /// <summary>Watches until the stream ends; returns the revision to resume from (0 = re-read).</summary>
-    private async Task<long> WatchAsync(string root, long from, CancellationToken ct)
-    {
-        var (invoker, headers, _) = await etcd.OpenStreamAsync(ct);
-        using var call = new Watch.WatchClient(invoker).Watch(headers, cancellationToken: ct);
-        await call.RequestStream.WriteAsync(new WatchRequest
-        {
-            CreateRequest = new WatchCreateRequest
-            {
-                Key = EtcdRanges.Key(root),
-                RangeEnd = EtcdRanges.PrefixEnd(root),
-                StartRevision = from,
-                ProgressNotify = true,
-            },
-        }, ct);
-        var next = from;
-        await foreach (var response in call.ResponseStream.ReadAllAsync(ct))
-        {
-            if (response.CompactRevision > 0)
-            {
-                logger.LogWarning("Release watch compacted at r{Compact}; re-reading everything", response.CompactRevision);
-                return 0;
-            }
-            if (response.Canceled) throw EtcdConnection.WatchCancelled(response.CancelReason);
-            foreach (var e in response.Events)
-            {
-                if (e.Type == Mvccpb.Event.Types.EventType.Put) Apply(e.Kv);
-                else Forget(e.Kv.Key.ToStringUtf8());
-                next = e.Kv.ModRevision + 1;
-            }
-            // Progress notifications do not move the resume point: etcd before 3.4.24 can send one ahead of
-            // events still pending for the watch, and resuming past them would skip releases.
-        }
-        return next;
-    }
+    // The watch logs its own failures and retries; delivery status reflects the relay's writes.
+    void IEtcdWatchHandler.OnDisconnected(string endpoint, string reason) { }
 
-    private void Apply(Mvccpb.KeyValue kv)
+    private (string Key, ReleaseHeadInEtcd Head) Apply(Mvccpb.KeyValue kv)
     {
         var key = kv.Key.ToStringUtf8();
         var head = ReleaseDocuments.HeadOf(kv.Value.Span);
         writer.Observed(key, head, kv.ModRevision);
         // This replica's own publishes are already in the cache: skip them without parsing the items.
-        if (IsCached(key, head)) return;
-        if (ReleaseDocuments.TryParse(kv.Value.Span, logger, key) is { } document) cache.TryUpdate(document);
+        if (IsCached(key, head)) return (key, head);
+        // The cache keeps the bytes etcd holds; they are what the read endpoint serves.
+        if (ReleaseDocuments.TryParse(kv.Value.Span, logger, key) is { } document) cache.TryUpdate(document, kv.Value.ToByteArray());
+        return (key, head);
     }
 
-    /// <summary>A deleted key (its app was deleted): this replica stops serving it too.</summary>
-    private void Forget(string key)
+    /// <summary>
+    /// A deleted key (its app was deleted): this replica stops serving it too — unless the cache already holds a newer
+    /// release than the one deleted (the app was created again and published here before this event arrived).
+    /// </summary>
+    private void Forget(string key, ReleaseHeadInEtcd deleted)
     {
         writer.Forget(key);
-        if (EtcdKeys.TryParseConfig(options.Value.Etcd.Prefix, key, out var env, out var app, out var ns)) cache.Remove(env, app, ns);
+        if (EtcdKeys.TryParseConfig(options.Value.Etcd.Prefix, key, out var env, out var app, out var ns))
+            cache.Remove(env, app, ns, deleted.Generation ?? "", deleted.Revision);
     }
 
     private bool IsCached(string key, ReleaseHeadInEtcd head) =>

@@ -11,14 +11,17 @@ internal static class NamespaceLookup
     public static async Task<NamespaceEntity> RequireAsync(ConfigCenterDbContext db, string app, string env, string ns, CancellationToken ct)
     {
         // One query on the hot path; only a miss pays for finding out which part is unknown.
-        var found = await db.Namespaces.AsNoTracking()
-            .Where(n => n.AppId == app && n.Name == ns && db.Environments.Any(e => e.Id == env))
-            .FirstOrDefaultAsync(ct);
+        var found = await Find(db, app, env, ns, ct);
         if (found is not null) return found;
         await RequireAppAsync(db, app, ct);
         await RequireEnvironmentAsync(db, env, ct);
         throw ConfigCenterException.NotFound($"App '{app}' has no namespace '{ns}'.");
     }
+
+    // Compiled once: every draft read, edit and publish starts here.
+    private static readonly Func<ConfigCenterDbContext, string, string, string, CancellationToken, Task<NamespaceEntity?>> Find =
+        EF.CompileAsyncQuery((ConfigCenterDbContext db, string app, string env, string ns, CancellationToken ct) =>
+            db.Namespaces.AsNoTracking().FirstOrDefault(n => n.AppId == app && n.Name == ns && db.Environments.Any(e => e.Id == env)));
 
     public static async Task RequireAppAsync(ConfigCenterDbContext db, string app, CancellationToken ct)
     {

@@ -38,7 +38,8 @@ internal static class ReleaseBuilder
             Checksum = ReleaseChecksum.OfCanonical(canonical),
             RolledBackFrom = rolledBackFrom,
         };
-        var document = ReleaseMapper.ToDocument(entity, sorted.ToDictionary(StringComparer.Ordinal));
+        // The document's items in the caller's order: only the checksum needs the canonical form, and it has it.
+        var document = ReleaseMapper.ToDocument(entity, items);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(document, ContractsJsonContext.Wire.ReleaseDocument);
         if (bytes.Length > DocumentLimits.MaxReleaseDocumentBytes)
         {

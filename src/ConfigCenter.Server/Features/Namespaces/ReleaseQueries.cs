@@ -18,9 +18,15 @@ internal static class ReleaseQueries
     /// content — not the items, which can be a mebibyte.
     /// </summary>
     public static Task<ReleaseHead?> HeadAsync(ConfigCenterDbContext db, string app, string env, string ns, CancellationToken ct) =>
-        Of(db, app, env, ns).OrderByDescending(r => r.Revision)
-            .Select(r => new ReleaseHead(r.Revision, r.Checksum, r.Content))
-            .FirstOrDefaultAsync(ct);
+        Head(db, app, env, ns, ct);
+
+    // Compiled once: publish and the draft view run it on every call.
+    private static readonly Func<ConfigCenterDbContext, string, string, string, CancellationToken, Task<ReleaseHead?>> Head =
+        EF.CompileAsyncQuery((ConfigCenterDbContext db, string app, string env, string ns, CancellationToken ct) =>
+            db.Releases.Where(r => r.AppId == app && r.EnvironmentId == env && r.Namespace == ns)
+                .OrderByDescending(r => r.Revision)
+                .Select(r => new ReleaseHead(r.Revision, r.Checksum, r.Content))
+                .FirstOrDefault());
 
     public static IQueryable<ReleaseEntity> Of(ConfigCenterDbContext db, string app, string env, string ns) =>
         db.Releases.Where(r => r.AppId == app && r.EnvironmentId == env && r.Namespace == ns);

@@ -15,7 +15,7 @@ public sealed partial class DocumentEditor
     private int? _keyCount;
     private bool _busy;
 
-    [Parameter, EditorRequired] public string Format { get; set; } = "json";
+    [Parameter, EditorRequired] public NamespaceFormat Format { get; set; } = NamespaceFormat.Json;
 
     /// <summary>The draft's saved content; replaces the text only when the user has no unsaved edits.</summary>
     [Parameter, EditorRequired] public string Content { get; set; } = "";
@@ -74,13 +74,13 @@ public sealed partial class DocumentEditor
 
     private void Validate()
     {
-        if (!NamespaceFormats.TryParse(Format, out var format) || format == NamespaceFormat.Properties || _text.Length == 0)
+        if (Format == NamespaceFormat.Properties || _text.Length == 0)
         {
             _error = null;
             _keyCount = _text.Length == 0 ? 0 : null;
             return;
         }
-        var result = DocumentFlattener.Flatten(format, _text);
+        var result = DocumentFlattener.Flatten(Format, _text);
         _error = result.Error;
         _keyCount = result.Items?.Count;
     }

@@ -49,6 +49,9 @@ public sealed partial class EditorPage : UiPageBase, IDisposable
 
     private bool HasPendingInput => (_properties?.HasPendingInput ?? false) || (_document?.Dirty ?? false);
 
+    /// <summary>The namespace's format, parsed once from the draft's wire name.</summary>
+    private NamespaceFormat Format => NamespaceFormats.TryParse(_draft?.Format, out var format) ? format : NamespaceFormat.Properties;
+
     private bool CanPublish => _draft is { HasChanges: true } && !_busy && !(_document?.Dirty ?? false);
 
     private string PublishHint => _draft is null ? "" : _document?.Dirty == true ? "Save the draft before publishing."
@@ -243,11 +246,11 @@ public sealed partial class EditorPage : UiPageBase, IDisposable
     {
         if (_draft is null) return;
         var current = _document is not null
-            ? DocumentFlattener.Flatten(NamespaceFormats.TryParse(_draft.Format, out var f) ? f : NamespaceFormat.Json, _document.Text).Items ?? new Dictionary<string, string?>()
+            ? DocumentFlattener.Flatten(Format, _document.Text).Items ?? new Dictionary<string, string?>()
             : ExportEndpoints.DraftItems(_draft) ?? new Dictionary<string, string?>();
         var parameters = new DialogParameters<ImportDialog>
         {
-            { d => d.Format, _draft.Format },
+            { d => d.Format, Format },
             { d => d.CurrentItems, current },
             { d => d.CurrentDraftItems, _draft.Items },
         };

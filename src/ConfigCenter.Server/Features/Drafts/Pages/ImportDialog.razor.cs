@@ -19,7 +19,7 @@ public sealed partial class ImportDialog
 
     [CascadingParameter] private IMudDialogInstance Dialog { get; set; } = default!;
 
-    [Parameter, EditorRequired] public string Format { get; set; } = "properties";
+    [Parameter, EditorRequired] public NamespaceFormat Format { get; set; } = NamespaceFormat.Properties;
 
     /// <summary>The draft's current flat items (for a document draft, its flattened content).</summary>
     [Parameter, EditorRequired] public IReadOnlyDictionary<string, string?> CurrentItems { get; set; } = new Dictionary<string, string?>();
@@ -101,14 +101,14 @@ public sealed partial class ImportDialog
     {
         if (_result is null || _preview is null) return;
         var changes = Changes(_preview);
-        if (Format == "properties")
+        if (Format == NamespaceFormat.Properties)
         {
             var comments = CurrentDraftItems.ToDictionary(i => i.Key, i => i.Comment, ConfigKeys.Comparer);
             var items = _result.Select(p => new DraftItem(p.Key, p.Value, comments.TryGetValue(p.Key, out var c) ? c : "")).ToList();
             Dialog.Close(DialogResult.Ok(new ImportResult(items, null, changes)));
             return;
         }
-        var content = Format == "yaml" ? ConfigExporter.ToYaml(_result) : ConfigExporter.ToJson(_result);
+        var content = Format == NamespaceFormat.Yaml ? ConfigExporter.ToYaml(_result) : ConfigExporter.ToJson(_result);
         Dialog.Close(DialogResult.Ok(new ImportResult(null, content, changes)));
     }
 }

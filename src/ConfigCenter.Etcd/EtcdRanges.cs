@@ -1,10 +1,11 @@
 using Google.Protobuf;
 
-namespace ConfigCenter.Server.Infrastructure.Etcd;
+namespace ConfigCenter.Etcd;
 
 /// <summary>Key encoding helpers for etcd's byte-string keys.</summary>
-internal static class EtcdRanges
+public static class EtcdRanges
 {
+    /// <summary>The UTF-8 bytes of <paramref name="key"/>.</summary>
     public static ByteString Key(string key) => ByteString.CopyFromUtf8(key);
 
     /// <summary>The range end that selects every key starting with <paramref name="prefix"/>.</summary>

@@ -1,0 +1,144 @@
+using ConfigCenter.Client.Tests.Infrastructure;
+using ConfigCenter.Testing;
+using Etcdserverpb;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
+
+namespace ConfigCenter.Etcd.Tests;
+
+/// <summary>The connection against real etcd: refused tokens, TLS with a client certificate, failover, error classification.</summary>
+public sealed class ConnectionTests(EtcdClusterFixture fixture) : IClassFixture<EtcdClusterFixture>, IDisposable
+{
+    private const string User = "root";
+    private const string Password = "etcd-root-password-1";
+    private readonly DirectoryInfo _pki = Directory.CreateTempSubdirectory("configcenter-etcd-pki-");
+
+    [Fact]
+    public async Task Call_AfterEtcdExpiredTheToken_AuthenticatesAgainAndSucceeds()
+    {
+        await using var etcd = await EtcdCluster.StartAsync(1, arguments: _ => ["--auth-token-ttl=2"]);
+        await EnableAuthAsync(etcd.Endpoints[0]);
+        var logger = new ListLogger();
+        using var connection = new EtcdConnection(new EtcdClientOptions { Endpoints = [.. etcd.Endpoints], Username = User, Password = Password }, logger);
+        await connection.PutAsync("/auth/k", ByteString.CopyFromUtf8("1"));
+
+        // etcd forgets a simple token 2 s after its last use, on its own clock; nothing shows the expiry without using
+        // (and so refreshing) the token, hence a wait of twice the TTL rather than a condition.
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        await connection.PutAsync("/auth/k", ByteString.CopyFromUtf8("2"));
+
+        Assert.Equal("2", (await connection.GetAsync("/auth/k"))!.Value.ToStringUtf8());
+        Assert.True(logger.Has(LogLevel.Information, "authenticating again"), "the expired token was renewed: " + logger);
+    }
+
+    [Fact]
+    public async Task Watch_AfterEtcdExpiredTheToken_AuthenticatesAgainAndCatchesUp()
+    {
+        await using var etcd = await EtcdCluster.StartAsync(1, arguments: _ => ["--auth-token-ttl=2"]);
+        await EnableAuthAsync(etcd.Endpoints[0]);
+        await using var proxy = new TcpProxy(new Uri(etcd.Endpoints[0]));
+        var logger = new ListLogger();
+        using var connection = new EtcdConnection(new EtcdClientOptions { Endpoints = [proxy.Url], Username = User, Password = Password }, logger);
+        using var writer = new EtcdConnection(new EtcdClientOptions { Endpoints = [.. etcd.Endpoints], Username = User, Password = Password });
+        var handler = new RecordingHandler();
+        await using var watch = new RunningWatch(connection, "/auth-watch/", handler);
+        await WaitFor.ConditionAsync(() => handler.Snapshots.Count == 1, TimeSpan.FromSeconds(20), "the watch read the prefix");
+
+        // The watch's token expires while nothing happens (see above for why this is a wait); then the watch loses its
+        // connection, and comes back with the expired token, which etcd refuses by cancelling the watch.
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        proxy.Disconnect();
+        await WaitFor.ConditionAsync(() => !handler.Errors.IsEmpty, TimeSpan.FromSeconds(20), "the watch notices it is cut off");
+        await writer.PutAsync("/auth-watch/k", ByteString.CopyFromUtf8("while away"));
+        proxy.Reconnect();
+
+        await WaitFor.ConditionAsync(() => handler.Events.Count == 1, TimeSpan.FromSeconds(30), "the watch authenticated again and caught up");
+        Assert.Equal("while away", handler.Events[0].Value);
+        Assert.True(logger.Has(LogLevel.Warning, "invalid auth token"), "etcd refused the expired token first: " + logger);
+    }
+
+    [Fact]
+    public async Task Call_WithAWrongPassword_FailsWithAuthenticationFailed_AndIsNotPermanentForTheRequest()
+    {
+        await using var etcd = await EtcdCluster.StartAsync(1);
+        await EnableAuthAsync(etcd.Endpoints[0]);
+        using var connection = new EtcdConnection(new EtcdClientOptions { Endpoints = [.. etcd.Endpoints], Username = User, Password = "wrong" });
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => connection.GetAsync("/k"));
+        Assert.Contains("authentication failed", error.Status.Detail, StringComparison.OrdinalIgnoreCase);
+        Assert.False(EtcdErrors.IsPermanent(error));
+    }
+
+    [Fact]
+    public async Task Call_OverTlsWithAClientCertificate_Succeeds()
+    {
+        var pki = TestPki.Create(_pki.FullName);
+        var tlsPort = FreePort.Get();
+        await using var etcd = await EtcdCluster.StartAsync(1, arguments: member =>
+        [
+            $"--listen-client-urls={member.Endpoint},https://127.0.0.1:{tlsPort}",
+            $"--advertise-client-urls={member.Endpoint},https://127.0.0.1:{tlsPort}",
+            $"--cert-file={pki.ServerCertificate}", $"--key-file={pki.ServerKey}", $"--trusted-ca-file={pki.Ca}", "--client-cert-auth",
+        ]);
+        using var connection = new EtcdConnection(new EtcdClientOptions
+        {
+            Endpoints = [$"https://127.0.0.1:{tlsPort}"],
+            TrustedCaFile = pki.Ca,
+            ClientCertificateFile = pki.ClientCertificate,
+            ClientKeyFile = pki.ClientKey,
+        });
+
+        await connection.PutAsync("/tls/k", ByteString.CopyFromUtf8("over tls"));
+
+        Assert.Equal("over tls", await etcd.GetAsync("/tls/k"));
+    }
+
+    [Fact]
+    public async Task Call_WhenTheFirstEndpointIsDown_FailsOverToTheNext()
+    {
+        var dead = $"http://127.0.0.1:{FreePort.Get()}";
+        using var connection = new EtcdConnection(new EtcdClientOptions { Endpoints = [dead, fixture.Endpoints[0]], StartAtRandomEndpoint = false });
+
+        await connection.PutAsync("/failover/k", ByteString.CopyFromUtf8("1"));
+
+        Assert.Equal(fixture.Endpoints[0], connection.CurrentEndpoint);
+    }
+
+    [Fact]
+    public async Task Call_WhenNoEndpointAnswers_ThrowsAnUnreachableError()
+    {
+        using var connection = new EtcdConnection(new EtcdClientOptions { Endpoints = [$"http://127.0.0.1:{FreePort.Get()}"] });
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => connection.GetAsync("/k"));
+
+        Assert.True(EtcdErrors.IsUnreachable(error), error.ToString());
+        Assert.False(EtcdErrors.IsPermanent(error));
+    }
+
+    [Theory]
+    [InlineData(2 * 1024 * 1024)] // over gRPC's message limit: ResourceExhausted
+    [InlineData(1600 * 1024)] // over etcd's 1.5 MiB request limit: "request is too large"
+    public async Task Put_OfAValueEtcdRefusesForItsSize_IsClassifiedAsPermanent(int bytes)
+    {
+        using var connection = new EtcdConnection(new EtcdClientOptions { Endpoints = [.. fixture.Endpoints] });
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => connection.PutAsync("/too-large", ByteString.CopyFrom(new byte[bytes])));
+
+        Assert.True(EtcdErrors.IsPermanent(error), error.ToString());
+        Assert.False(EtcdErrors.IsUnreachable(error), error.ToString());
+    }
+
+    public void Dispose() => _pki.Delete(recursive: true);
+
+    /// <summary>Adds the root user with the root role and turns authentication on, as <c>etcdctl</c> would.</summary>
+    private static async Task EnableAuthAsync(string endpoint)
+    {
+        using var channel = GrpcChannel.ForAddress(endpoint);
+        var auth = new Auth.AuthClient(channel);
+        await auth.UserAddAsync(new AuthUserAddRequest { Name = User, Password = Password });
+        await auth.UserGrantRoleAsync(new AuthUserGrantRoleRequest { User = User, Role = "root" });
+        await auth.AuthEnableAsync(new AuthEnableRequest());
+    }
+}
