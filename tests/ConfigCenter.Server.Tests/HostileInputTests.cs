@@ -77,6 +77,25 @@ public sealed partial class HostileInputTests(StandaloneServerFixture server) : 
     }
 
     [Theory]
+    [InlineData("GET", "/api/v1/apps/hostile/envs/dev/namespaces/application/releases/abc", null)]
+    [InlineData("GET", "/api/v1/apps/hostile/envs/dev/namespaces/application/releases/1/diff?against=x", null)]
+    [InlineData("GET", "/api/v1/audit?take=lots", null)]
+    [InlineData("PUT", "/api/v1/apps/hostile/envs/dev/namespaces/application/items/Key", "[1,2]")]
+    [InlineData("PUT", "/api/v1/apps/hostile/envs/dev/namespaces/application/items/Key", "")]
+    [InlineData("POST", "/api/v1/apps", "{\"id\":5}")]
+    [InlineData("POST", "/api/v1/apps/hostile/envs/dev/namespaces/application/releases/99999999999999999999/rollback", "{}")]
+    [InlineData("PUT", "/api/v1/apps/hostile/envs/dev/namespaces/settings/content", "{\"content\":null}")]
+    [InlineData("DELETE", "/api/v1/apps/hostile/envs/dev/keys/abc", null)]
+    public async Task MalformedRequests_AnswerAClientErrorNeverA500(string method, string path, string? json)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (json is not null) request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await _api.Http.SendAsync(request);
+        var status = (int)response.StatusCode;
+        Assert.True(status is >= 400 and < 500, $"{method} {path}: {status} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    [Theory]
     [InlineData("/\\evil.example")]
     [InlineData("//evil.example")]
     [InlineData("https://evil.example/")]
