@@ -11,6 +11,7 @@ internal static class JsonDocumentFlattener
     {
         CommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
+        MaxDepth = DocumentLimits.MaxDepth,
     };
 
     public static FlattenResult Flatten(string content)
@@ -47,6 +48,12 @@ internal static class JsonDocumentFlattener
             {
                 return FlattenResult.Fail(new ValidationError("content", ex.Message, ex.Line, ex.Column));
             }
+            catch (InvalidOperationException ex)
+            {
+                // The parser accepts escapes like "\ud800" (a lone surrogate) and fails only when the string is read.
+                return FlattenResult.Fail(new ValidationError("content",
+                    $"The JSON contains a string that is not valid Unicode (a lone surrogate escape such as \\ud800): {ex.Message}"));
+            }
 
             return FlattenResult.Ok(builder.Items);
         }
@@ -71,6 +78,7 @@ internal static class JsonDocumentFlattener
 
     private static void VisitValue(JsonElement value, FlatItemsBuilder builder)
     {
+        builder.CountNode();
         switch (value.ValueKind)
         {
             case JsonValueKind.Object:

@@ -9,6 +9,11 @@ internal static class YamlDocumentFlattener
 {
     public static FlattenResult Flatten(string content)
     {
+        if (YamlDepthGuard.Check(content) is { } tooDeep)
+        {
+            return FlattenResult.Fail(tooDeep);
+        }
+
         var scanner = new Scanner(new StringReader(content));
         var stream = new YamlStream();
         try
@@ -73,7 +78,7 @@ internal static class YamlDocumentFlattener
             }
 
             // Keys keep their text as written: "true: x" is the key "true", as in JSON.
-            builder.Enter(scalarKey.Value ?? "");
+            builder.Enter(scalarKey.Value ?? "", Line(scalarKey.Start), Column(scalarKey.Start));
             VisitValue(value, builder);
             builder.Exit();
         }
@@ -86,6 +91,9 @@ internal static class YamlDocumentFlattener
 
     private static void VisitValue(YamlNode node, FlatItemsBuilder builder)
     {
+        // YamlStream shares one node object between an anchor and its aliases, so counting here counts
+        // every alias as the nodes it expands to: a 330-byte alias bomb stops after MaxNodes, not 10^9.
+        builder.CountNode(Line(node.Start), Column(node.Start));
         switch (node)
         {
             case YamlMappingNode mapping:
@@ -95,7 +103,7 @@ internal static class YamlDocumentFlattener
                 var index = 0;
                 foreach (var item in sequence.Children)
                 {
-                    builder.Enter(index.ToString(CultureInfo.InvariantCulture));
+                    builder.Enter(index.ToString(CultureInfo.InvariantCulture), Line(item.Start), Column(item.Start));
                     VisitValue(item, builder);
                     builder.Exit();
                     index++;

@@ -121,9 +121,10 @@ public class ConfigExporterTests
 
         Assert.Equal(
             """
-            app__Path="C:\\x"
-            ConnectionStrings__Main="Data Source=db; Pool=\"5\""
-            Multi="a\nb \$HOME"
+            app__Path='C:\x'
+            ConnectionStrings__Main='Data Source=db; Pool="5"'
+            Multi='a
+            b $HOME'
             Off=
             Pool__Size=50
 

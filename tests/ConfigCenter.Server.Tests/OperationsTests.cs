@@ -11,7 +11,7 @@ public sealed class OperationsTests
     public async Task Standalone_IsLiveAndReady_AndSaysItsMode()
     {
         await using var host = await ConfigCenterServerHost.StartAsync();
-        using var client = host.CreateHttpClient();
+        using var client = await host.CreateAdminClientAsync();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
         var status = JsonDocument.Parse(await client.GetStringAsync("/api/v1/status")).RootElement;
@@ -25,16 +25,33 @@ public sealed class OperationsTests
         await using var cluster = await EtcdCluster.StartAsync(1);
         await using var host = await ConfigCenterServerHost.StartAsync(cluster.Endpoints);
         using var client = host.CreateHttpClient();
+        using var admin = await host.CreateAdminClientAsync();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
-        var status = JsonDocument.Parse(await client.GetStringAsync("/api/v1/status")).RootElement;
+        var status = JsonDocument.Parse(await admin.GetStringAsync("/api/v1/status")).RootElement;
         Assert.Equal("etcd", status.GetProperty("mode").GetString());
         Assert.True(status.GetProperty("etcd").GetProperty("reachable").GetBoolean());
         Assert.Single(status.GetProperty("etcd").GetProperty("members").EnumerateArray());
 
         await cluster.StopMemberAsync(0);
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/health/ready")).StatusCode);
+        using var ready = await client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        // Anonymous probes learn the verdict, not the endpoints or the etcd error text.
+        Assert.Equal("Unhealthy", await ready.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Status_AnswersOnlyASignedInUser()
+    {
+        await using var host = await ConfigCenterServerHost.StartAsync();
+        using var anonymous = host.CreateHttpClient();
+        using var admin = await host.CreateAdminClientAsync();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/v1/status")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/v1/status")).StatusCode);
+        Assert.Equal("Healthy", await anonymous.GetStringAsync("/health/ready"));
+        Assert.Equal("Healthy", await anonymous.GetStringAsync("/health/live"));
     }
 
     [Fact]

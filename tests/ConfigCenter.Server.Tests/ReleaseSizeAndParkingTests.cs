@@ -37,9 +37,10 @@ public sealed class ReleaseSizeAndParkingTests
         Assert.Equal(0, status.GetProperty("outbox").GetProperty("parked").GetInt32());
     }
 
+    // A release message can no longer push a document over the limit: it is capped at FieldLimits.MaxReleaseMessage
+    // characters (FieldLimitTests), so only the items are left to measure here.
     [Theory]
     [InlineData("value")]
-    [InlineData("message")]
     public async Task Publish_WhoseDocumentIsOverTheLimit_Answers400WithSizeAndLimit_AndQueuesNothing(string what)
     {
         await using var cluster = await EtcdCluster.StartAsync(1);

@@ -8,6 +8,7 @@ using ConfigCenter.Server.Features.Drafts;
 using ConfigCenter.Server.Features.Releases;
 using ConfigCenter.Server.Features.Shell;
 using ConfigCenter.Server.Features.Status;
+using ConfigCenter.Server.Infrastructure;
 using Scalar.AspNetCore;
 
 namespace ConfigCenter.Server.Hosting;
@@ -18,6 +19,7 @@ internal static class ServerEndpointExtensions
     public static WebApplication MapConfigCenter(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseRequestBodyLimit();
         app.UseStatusCodePages();
         app.UseStaticFiles();
         app.UseAuthentication();

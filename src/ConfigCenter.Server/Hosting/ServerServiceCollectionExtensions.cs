@@ -1,3 +1,4 @@
+using ConfigCenter.Core;
 using ConfigCenter.Etcd;
 using ConfigCenter.Server.Features.ApiKeys;
 using ConfigCenter.Server.Features.Apps;
@@ -13,6 +14,7 @@ using ConfigCenter.Storage;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -32,11 +34,11 @@ internal static class ServerServiceCollectionExtensions
         services.AddSingleton<DataDirectory>();
         // Resolved lazily from options, so test hosts and command-line settings apply.
         services.AddPooledDbContextFactory<ConfigCenterDbContext>((sp, o) => o.UseSqlite(
-            $"Data Source={sp.GetRequiredService<DataDirectory>().File("configcenter.db")};Pooling=True",
+            $"Data Source={sp.GetRequiredService<DataDirectory>().File(DataDirectory.DatabaseFileName)};Pooling=True",
             sqlite => sqlite.MigrationsAssembly("ConfigCenter.Migrations")).AddInterceptors(new SqlitePragmas()));
         services.AddDataProtection().SetApplicationName("ConfigCenter");
         services.AddOptions<KeyManagementOptions>().Configure<DataDirectory>((o, data) =>
-            o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(data.File("keys")), NullLoggerFactory.Instance));
+            o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(data.File(DataDirectory.KeysDirectoryName)), NullLoggerFactory.Instance));
 
         services.AddSingleton<SqliteWriteGate>();
         services.AddSingleton<ReleaseCache>();
@@ -65,6 +67,8 @@ internal static class ServerServiceCollectionExtensions
         services.AddHostedService<OutboxRelay>();
         services.AddHostedService<ReleaseWatcher>();
 
+        // Kestrel answers 413 past this; the default (30 MB) would let one request buffer far more than any valid document.
+        services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = FieldLimits.MaxRequestBodyBytes);
         services.AddAntiforgery();
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();

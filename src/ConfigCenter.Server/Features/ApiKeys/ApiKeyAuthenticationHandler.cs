@@ -30,6 +30,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             new Claim(AuthConstants.KindClaim, AuthConstants.ClientKind),
             new Claim(AuthConstants.AppClaim, scope.App),
             new Claim(AuthConstants.EnvClaim, scope.Environment),
+            new Claim(AuthConstants.KeyIdClaim, scope.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ], Scheme.Name);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
     }

@@ -19,6 +19,7 @@ public sealed class ApiKeyService(
 
     public async Task<CreatedApiKey> CreateAsync(string app, string env, string? name, string user, CancellationToken ct)
     {
+        if (Core.FieldLimits.Check(name, "name", "The key name", Core.FieldLimits.MaxApiKeyName) is { } error) throw ConfigCenterException.Invalid(error);
         var key = KeyPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         using var _ = await writeGate.EnterAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);

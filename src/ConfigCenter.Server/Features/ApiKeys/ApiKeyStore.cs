@@ -10,7 +10,7 @@ namespace ConfigCenter.Server.Features.ApiKeys;
 /// The hashes of every live client API key, in memory, so the read endpoint and the hub authenticate a
 /// key without touching SQLite.
 /// </summary>
-public sealed class ApiKeyStore
+public sealed class ApiKeyStore(ApiKeyConnections connections)
 {
     private readonly ConcurrentDictionary<string, ApiKeyScope> _byHash = new(StringComparer.Ordinal);
 
@@ -20,13 +20,21 @@ public sealed class ApiKeyStore
 
     public void Add(string hash, ApiKeyScope scope) => _byHash[hash] = scope;
 
-    public void Remove(string hash) => _byHash.TryRemove(hash, out _);
+    /// <summary>True while the key with this id authenticates.</summary>
+    public bool IsLive(int id) => _byHash.Values.Any(scope => scope.Id == id);
 
+    /// <summary>Forgets the key and closes its open hub connections.</summary>
+    public void Remove(string hash)
+    {
+        if (_byHash.TryRemove(hash, out var scope)) connections.Abort(scope.Id);
+    }
+
+    /// <summary>Forgets every key of the app (it was deleted) and closes their open hub connections.</summary>
     public void RemoveApp(string app)
     {
         foreach (var (hash, scope) in _byHash)
         {
-            if (scope.App == app) _byHash.TryRemove(hash, out _);
+            if (scope.App == app) Remove(hash);
         }
     }
 

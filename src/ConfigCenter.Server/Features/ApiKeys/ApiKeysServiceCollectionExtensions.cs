@@ -8,6 +8,7 @@ internal static class ApiKeysServiceCollectionExtensions
 {
     public static IServiceCollection AddConfigCenterApiKeys(this IServiceCollection services)
     {
+        services.AddSingleton<ApiKeyConnections>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<ApiKeyService>();
         services.AddAuthentication()

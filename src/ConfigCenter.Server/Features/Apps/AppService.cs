@@ -1,5 +1,6 @@
 using ConfigCenter.Contracts;
 using ConfigCenter.Core;
+using ConfigCenter.Server.Features.ApiKeys;
 using ConfigCenter.Server.Features.Audit;
 using ConfigCenter.Server.Features.Delivery;
 using ConfigCenter.Server.Features.Namespaces;
@@ -16,6 +17,7 @@ public sealed class AppService(
     IDbContextFactory<ConfigCenterDbContext> dbFactory,
     SqliteWriteGate writeGate,
     ReleaseCache cache,
+    ApiKeyStore keys,
     OutboxSignal outbox,
     IOptions<ConfigCenterServerOptions> options,
     TimeProvider time)
@@ -38,6 +40,9 @@ public sealed class AppService(
     public async Task<AppView> CreateAsync(CreateAppRequest request, string user, CancellationToken ct)
     {
         if (Names.ValidateAppId(request.Id) is { } error) throw ConfigCenterException.Invalid(error);
+        if (FieldLimits.Check(request.Name, "name", "The app name", FieldLimits.MaxDisplayName) is { } name) throw ConfigCenterException.Invalid(name);
+        if (FieldLimits.Check(request.Description, "description", "The description", FieldLimits.MaxDescription) is { } description)
+            throw ConfigCenterException.Invalid(description);
         var id = request.Id!;
         using var _ = await writeGate.EnterAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -83,6 +88,9 @@ public sealed class AppService(
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         cache.RemoveApp(app);
+        // The keys' rows are gone; forgetting them here ends their reads and open hub connections now, and keeps
+        // them from reading an app created later under the same id.
+        keys.RemoveApp(app);
         outbox.Notify();
     }
 
@@ -96,6 +104,7 @@ public sealed class AppService(
     public async Task<EnvironmentView> CreateEnvironmentAsync(CreateEnvironmentRequest request, string user, CancellationToken ct)
     {
         if (Names.ValidateEnvironment(request.Id) is { } error) throw ConfigCenterException.Invalid(error);
+        if (FieldLimits.Check(request.Name, "name", "The environment name", FieldLimits.MaxDisplayName) is { } name) throw ConfigCenterException.Invalid(name);
         using var _ = await writeGate.EnterAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await db.Environments.AnyAsync(e => e.Id == request.Id, ct)) throw ConfigCenterException.Conflict($"Environment '{request.Id}' already exists.");

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using ConfigCenter.Core;
 using ConfigCenter.Server.Infrastructure;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authentication;
@@ -27,6 +28,9 @@ internal static class AuthApi
     private static async Task<IResult> IssueTokenAsync(TokenRequest request, UserService users, IOptionsMonitor<BearerTokenOptions> bearer,
         IOptions<ConfigCenterServerOptions> options, TimeProvider time, CancellationToken ct)
     {
+        var tooLong = FieldLimits.Check(request.Username, "username", "The username", FieldLimits.MaxCredential)
+            ?? FieldLimits.Check(request.Password, "password", "The password", FieldLimits.MaxCredential);
+        if (tooLong is not null) throw ConfigCenterException.Invalid(tooLong);
         var principal = await users.SignInAsync(request.Username, request.Password, AuthConstants.BearerScheme, ct);
         if (principal is null) return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed", detail: "The username or password is wrong.");
         var expiresAt = time.GetUtcNow() + options.Value.TokenLifetime;
@@ -39,7 +43,7 @@ internal static class AuthApi
         [FromForm] string? returnUrl, CancellationToken ct)
     {
         var principal = await users.SignInAsync(username, password, AuthConstants.CookieScheme, ct);
-        var target = string.IsNullOrEmpty(returnUrl) || !returnUrl.StartsWith('/') || returnUrl.StartsWith("//", StringComparison.Ordinal) ? "/" : returnUrl;
+        var target = ReturnUrls.SafeLocal(returnUrl);
         if (principal is null)
         {
             return Results.LocalRedirect($"/login?error=1&returnUrl={Uri.EscapeDataString(target)}");

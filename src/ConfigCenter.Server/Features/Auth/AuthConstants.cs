@@ -19,5 +19,7 @@ public static class AuthConstants
     public const string ClientKind = "client";
     public const string AppClaim = "cc:app";
     public const string EnvClaim = "cc:env";
+    /// <summary>The id of the client API key a connection authenticated with.</summary>
+    public const string KeyIdClaim = "cc:key";
     public const string AdminRole = "admin";
 }

@@ -1,4 +1,5 @@
 using ConfigCenter.Contracts;
+using ConfigCenter.Server.Features.ApiKeys;
 using ConfigCenter.Server.Features.Auth;
 using ConfigCenter.Server.Features.Delivery;
 using ConfigCenter.Server.Features.Instances;
@@ -13,7 +14,8 @@ namespace ConfigCenter.Server.Features.ConfigHub;
 /// <see cref="ReleaseBroadcaster"/>), and report back which revision they applied.
 /// </summary>
 [Authorize(Policy = AuthConstants.ClientPolicy)]
-internal sealed class ConfigHub(ReleaseCache cache, InstanceTracker tracker, ILogger<ConfigHub> logger) : Hub<IConfigHubClient>, IConfigHub
+internal sealed class ConfigHub(ReleaseCache cache, InstanceTracker tracker, ApiKeyStore keys, ApiKeyConnections connections, ILogger<ConfigHub> logger)
+    : Hub<IConfigHubClient>, IConfigHub
 {
     public const string Transport = "signalr";
     private const int MaxNamespaces = 100;
@@ -58,11 +60,27 @@ internal sealed class ConfigHub(ReleaseCache cache, InstanceTracker tracker, ILo
         return Task.CompletedTask;
     }
 
+    public override Task OnConnectedAsync()
+    {
+        if (KeyId() is { } id)
+        {
+            connections.Add(id, Context);
+            // Revoked between authentication and registration: the revoke found nothing to abort, so abort here.
+            if (!keys.IsLive(id)) Context.Abort();
+        }
+        return base.OnConnectedAsync();
+    }
+
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        if (KeyId() is { } id) connections.Remove(id, Context.ConnectionId);
         if (Context.Items.TryGetValue(SubscriptionKey, out var value) && value is Subscription s) tracker.Disconnected(s.App, s.Env, s.InstanceId);
         return base.OnDisconnectedAsync(exception);
     }
+
+    private int? KeyId() =>
+        int.TryParse(Context.User?.FindFirst(AuthConstants.KeyIdClaim)?.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+            ? id : null;
 
     public static string GroupName(string env, string app, string ns) => $"{env}/{app}/{ns}";
 

@@ -31,6 +31,7 @@ public sealed class DraftService(
         if (ConfigKeys.Validate(key) is { } error) throw ConfigCenterException.Invalid(error);
         if (request.Value is { Length: > DocumentLimits.MaxDocumentBytes })
             throw ConfigCenterException.Invalid("value", $"The value is {request.Value.Length} characters; the limit is {DocumentLimits.MaxDocumentBytes}.");
+        if (FieldLimits.Check(request.Comment, "comment", "The comment", FieldLimits.MaxComment) is { } comment) throw ConfigCenterException.Invalid(comment);
         var created = false;
         var version = await EditAsync(app, env, ns, NamespaceFormat.Properties, ifMatch, user, ct, (db, draft) =>
         {
@@ -42,9 +43,10 @@ public sealed class DraftService(
                     $"Key '{key}' differs only by case from the existing key '{existing.Key}'; configuration keys are case-insensitive.",
                     new ValidationError("key", $"Key '{key}' conflicts with '{existing.Key}'."));
             }
+            // Assigned on every attempt: after a lost race the retry finds the winner's item and this is an update.
+            created = existing is null;
             if (existing is null)
             {
-                created = true;
                 draft.Items.Add(new DraftItemEntity { Key = key, NormalizedKey = normalized, Value = request.Value, Comment = request.Comment ?? "" });
             }
             else
@@ -74,6 +76,10 @@ public sealed class DraftService(
         foreach (var item in items)
         {
             if (ConfigKeys.Validate(item.Key) is { } error) throw ConfigCenterException.Invalid(error);
+            if (FieldLimits.Check(item.Comment, "comment", $"The comment of '{item.Key}'", FieldLimits.MaxComment) is { } comment)
+                throw ConfigCenterException.Invalid(comment);
+            if (FieldLimits.Check(item.Value, "value", $"The value of '{item.Key}'", DocumentLimits.MaxDocumentBytes) is { } value)
+                throw ConfigCenterException.Invalid(value);
         }
         if (ConfigKeys.FindCaseConflict(items.Select(i => i.Key)) is { } conflict) throw ConfigCenterException.Invalid(conflict);
         return EditAsync(app, env, ns, NamespaceFormat.Properties, ifMatch, user, ct, (db, draft) =>

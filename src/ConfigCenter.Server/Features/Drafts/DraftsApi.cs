@@ -21,14 +21,14 @@ internal static class DraftsApi
         api.MapPut("/items/{key}", async (string app, string env, string ns, string key, SetItemRequest request, DraftService drafts,
             HttpContext http, CancellationToken ct) =>
         {
-            var (item, created, version) = await drafts.SetItemAsync(app, env, ns, key, request, ETags.IfMatch(http.Request), http.User.UserName(), ct);
+            var (item, created, version) = await drafts.SetItemAsync(app, env, ns, ItemKeyRoute.Decode(http, key), request, ETags.IfMatch(http.Request), http.User.UserName(), ct);
             http.Response.Headers.ETag = ETags.Format(version);
             return created ? Results.Created($"{http.Request.Path}", item) : Results.Ok(item);
         });
 
         api.MapDelete("/items/{key}", async (string app, string env, string ns, string key, DraftService drafts, HttpContext http, CancellationToken ct) =>
         {
-            var version = await drafts.DeleteItemAsync(app, env, ns, key, ETags.IfMatch(http.Request), http.User.UserName(), ct);
+            var version = await drafts.DeleteItemAsync(app, env, ns, ItemKeyRoute.Decode(http, key), ETags.IfMatch(http.Request), http.User.UserName(), ct);
             http.Response.Headers.ETag = ETags.Format(version);
             return Results.NoContent();
         });

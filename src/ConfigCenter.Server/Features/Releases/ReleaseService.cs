@@ -26,11 +26,22 @@ public sealed class ReleaseService(
     TimeProvider time,
     ILogger<ReleaseService> logger)
 {
-    public Task<ReleaseSummary> PublishAsync(string app, string env, string ns, string? message, string user, CancellationToken ct) =>
-        WriteRaces.RetryAsync(() => PublishOnceAsync(app, env, ns, message, user, ct));
+    public Task<ReleaseSummary> PublishAsync(string app, string env, string ns, string? message, string user, CancellationToken ct)
+    {
+        CheckMessage(message);
+        return WriteRaces.RetryAsync(() => PublishOnceAsync(app, env, ns, message, user, ct));
+    }
 
-    public Task<ReleaseSummary> RollbackAsync(string app, string env, string ns, long revision, string? message, string user, CancellationToken ct) =>
-        WriteRaces.RetryAsync(() => RollbackOnceAsync(app, env, ns, revision, message, user, ct));
+    public Task<ReleaseSummary> RollbackAsync(string app, string env, string ns, long revision, string? message, string user, CancellationToken ct)
+    {
+        CheckMessage(message);
+        return WriteRaces.RetryAsync(() => RollbackOnceAsync(app, env, ns, revision, message, user, ct));
+    }
+
+    private static void CheckMessage(string? message)
+    {
+        if (FieldLimits.Check(message, "message", "The release message", FieldLimits.MaxReleaseMessage) is { } error) throw ConfigCenterException.Invalid(error);
+    }
 
     private async Task<ReleaseSummary> PublishOnceAsync(string app, string env, string ns, string? message, string user, CancellationToken ct)
     {

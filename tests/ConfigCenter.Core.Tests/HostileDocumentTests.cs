@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace ConfigCenter.Core.Tests;
+
+/// <summary>Documents built to exhaust the parser: each is refused quickly with the limit it broke.</summary>
+public class HostileDocumentTests
+{
+    /// <summary>The 330-byte "billion laughs": nine anchors, each nine aliases of the previous one.</summary>
+    public static string YamlAliasBomb()
+    {
+        var yaml = new StringBuilder("a: &a [x,x,x,x,x,x,x,x,x]\n");
+        for (var name = 'b'; name <= 'i'; name++)
+        {
+            var previous = $"*{(char)(name - 1)}";
+            yaml.Append($"{name}: &{name} [{string.Join(",", Enumerable.Repeat(previous, 9))}]\n");
+        }
+        return yaml.ToString();
+    }
+
+    /// <summary><c>a: {b: {b: … 1 …}}</c> nested <paramref name="levels"/> deep, in flow style.</summary>
+    public static string DeepYaml(int levels) =>
+        "a: " + string.Concat(Enumerable.Repeat("{b: ", levels)) + "1" + new string('}', levels) + "\n";
+
+    public static string DeepJson(int levels) =>
+        "{\"a\":" + string.Concat(Enumerable.Repeat("{\"b\":", levels)) + "1" + new string('}', levels) + "}";
+
+    [Fact]
+    public void DeeplyNestedYaml_IsRefusedNamingTheDepthLimit()
+    {
+        var error = Refused(NamespaceFormat.Yaml, DeepYaml(20_000));
+
+        Assert.Contains($"{DocumentLimits.MaxDepth} levels", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, error.Line);
+        Assert.NotNull(error.Column);
+    }
+
+    [Fact]
+    public void DeeplyNestedBlockYaml_IsRefusedNamingTheDepthLimit()
+    {
+        var yaml = new StringBuilder();
+        for (var i = 0; i < 200; i++) yaml.Append(new string(' ', i)).Append("k:\n");
+        yaml.Append(new string(' ', 200)).Append("k: 1\n");
+
+        var error = Refused(NamespaceFormat.Yaml, yaml.ToString());
+
+        Assert.Contains($"{DocumentLimits.MaxDepth} levels", error.Message, StringComparison.Ordinal);
+        Assert.NotNull(error.Line);
+    }
+
+    [Fact]
+    public void DeeplyNestedJson_IsRefusedNamingTheDepthLimit()
+    {
+        var error = Refused(NamespaceFormat.Json, DeepJson(20_000));
+
+        Assert.Contains(DocumentLimits.MaxDepth.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
+        Assert.NotNull(error.Line);
+    }
+
+    [Fact]
+    public void NestingUpToTheDepthLimit_IsAccepted()
+    {
+        // The top-level mapping is level 1, "a" opens level 2: MaxDepth - 2 more flow mappings reach the limit exactly.
+        Assert.True(DocumentFlattener.Flatten(NamespaceFormat.Yaml, DeepYaml(DocumentLimits.MaxDepth - 2)).Success);
+        Assert.True(DocumentFlattener.Flatten(NamespaceFormat.Json, DeepJson(DocumentLimits.MaxDepth - 2)).Success);
+    }
+
+    [Fact]
+    public void YamlAliasBomb_IsRefusedWithinASecondNamingTheNodeLimit()
+    {
+        var bomb = YamlAliasBomb();
+        Assert.True(bomb.Length < 400, $"the bomb is {bomb.Length} characters");
+
+        var error = Refused(NamespaceFormat.Yaml, bomb);
+
+        Assert.Contains("aliases", error.Message, StringComparison.Ordinal);
+        Assert.Contains(DocumentLimits.MaxNodes.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
+        Assert.NotNull(error.Line);
+    }
+
+    [Fact]
+    public void YamlAliasesWithinTheLimits_StillExpand()
+    {
+        var items = DocumentFlattener.Flatten(NamespaceFormat.Yaml, "base: &b {x: 1}\ncopy: *b\n").Items!;
+
+        Assert.Equal("1", items["base:x"]);
+        Assert.Equal("1", items["copy:x"]);
+    }
+
+    [Fact]
+    public void LongPrefixTimesManyLeaves_IsRefusedBeforeTheOutputGrows()
+    {
+        // Each leaf repeats a 400-character section name: 50,000 leaves would flatten to 20 MB of keys from a 900 KB document.
+        var json = "{\"" + new string('s', 400) + "\":[" + string.Join(",", Enumerable.Repeat("\"" + new string('v', 10) + "\"", 50_000)) + "]}";
+
+        var error = Refused(NamespaceFormat.Json, json);
+
+        Assert.Contains("flattened", error.Message, StringComparison.Ordinal);
+        Assert.Contains(DocumentLimits.MaxFlattenedBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"a\":\"\\ud800\"}")]
+    [InlineData("{\"\\udc00\":\"x\"}")]
+    public void JsonWithALoneSurrogate_IsRefusedNotThrown(string json)
+    {
+        var error = Refused(NamespaceFormat.Json, json);
+
+        Assert.Contains("surrogate", error.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static ValidationError Refused(NamespaceFormat format, string content)
+    {
+        var clock = Stopwatch.StartNew();
+        var result = DocumentFlattener.Flatten(format, content);
+        clock.Stop();
+
+        Assert.False(result.Success, "the document was accepted");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"refusing took {clock.Elapsed}");
+        Assert.Equal("content", result.Error!.Field);
+        return result.Error;
+    }
+}
