@@ -54,7 +54,7 @@ public sealed class DocumentAndImportTests(UiFixture fixture)
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("text=Export draft as .env"));
         Assert.Equal("docs-dev-application-draft.env", download.SuggestedFilename);
         var dotEnv = await File.ReadAllTextAsync((await download.PathAsync())!);
-        Assert.Contains("ConnectionStrings__Main=\"Data Source=shop.db\"", dotEnv, StringComparison.Ordinal);
+        Assert.Contains("ConnectionStrings__Main='Data Source=shop.db'", dotEnv, StringComparison.Ordinal);
         Assert.Contains("Logging__LogLevel__Default=Information", dotEnv, StringComparison.Ordinal);
         await page.Context.CloseAsync();
     }
