@@ -20,7 +20,7 @@ internal sealed class ConfigCenterServiceEndpointProvider(ServiceEndpointQuery q
         var best = schemes.Count == 0 ? -1 : instances.Select(i => IndexOf(schemes, i.Scheme)).Where(i => i >= 0).DefaultIfEmpty(-1).Min();
         foreach (var instance in instances)
         {
-            if (schemes.Count > 0 && IndexOf(schemes, instance.Scheme) != best) continue;
+            if (schemes.Count > 0 && (best < 0 || IndexOf(schemes, instance.Scheme) != best)) continue;
             var uri = new UriBuilder(instance.Scheme, instance.Address, instance.Port).Uri;
             var endpoint = ServiceEndpoint.Create(new UriEndPoint(uri));
             endpoint.Features.Set<IServiceEndpointProvider>(this);
