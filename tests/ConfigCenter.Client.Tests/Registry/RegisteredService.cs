@@ -42,14 +42,19 @@ internal sealed class RegisteredService : IAsyncDisposable
         return b.Build();
     }
 
-    public static async Task<RegisteredService> StartAsync(RegistrySettings settings, Action<ServiceRegistrationOptions>? configure = null)
+    public static async Task<RegisteredService> StartAsync(RegistrySettings settings, Action<ServiceRegistrationOptions>? configure = null,
+        Action<WebApplicationBuilder>? builder = null)
     {
         RegisteredService? service = null;
         var app = Build(settings, o =>
         {
             o.HealthCheckInterval = TimeSpan.FromMilliseconds(100);
             configure?.Invoke(o);
-        }, b => b.Services.AddHealthChecks().AddCheck("switch", () => new HealthCheckResult(service!.Health)));
+        }, b =>
+        {
+            builder?.Invoke(b);
+            b.Services.AddHealthChecks().AddCheck("switch", () => new HealthCheckResult(service!.Health));
+        });
         service = new RegisteredService(app);
         app.MapGet("/who", () => service.InstanceId);
         await app.StartAsync();
