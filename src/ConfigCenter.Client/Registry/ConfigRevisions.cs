@@ -9,11 +9,11 @@ internal static class ConfigRevisions
     /// <summary>The change notifications of this process's ConfigCenter sources; null when configuration has none.</summary>
     public static IConfigCenterChanges? Find(IServiceProvider services)
     {
-        if (services.GetService(typeof(IConfigCenterChanges)) is IConfigCenterChanges registered) return registered;
-        if (services.GetService(typeof(IConfiguration)) is not IConfiguration configuration) return null;
         try
         {
-            return new ConfigCenterChanges(configuration);
+            // AddConfigCenterChanges() registers one that throws on resolution when configuration has no source.
+            if (services.GetService(typeof(IConfigCenterChanges)) is IConfigCenterChanges registered) return registered;
+            return services.GetService(typeof(IConfiguration)) is IConfiguration configuration ? new ConfigCenterChanges(configuration) : null;
         }
         catch (InvalidOperationException)
         {
