@@ -164,8 +164,18 @@ public sealed class EtcdRegistryCache : IEtcdWatchHandler, IAsyncDisposable
         try
         {
             var entry = JsonSerializer.Deserialize(kv.Value.Span, ContractsJsonContext.Default.RegistryEntry);
+            if (entry is null) return null;
             // The key is the truth: an entry claiming another name would otherwise be listed twice or never removed.
-            return entry is null ? null : entry with { Service = service, InstanceId = instanceId };
+            // The source-generated reader leaves absent optional fields null rather than at their defaults.
+            return entry with
+            {
+                Service = service,
+                InstanceId = instanceId,
+                Scheme = string.IsNullOrEmpty(entry.Scheme) ? "http" : entry.Scheme,
+                Health = string.IsNullOrEmpty(entry.Health) ? "passing" : entry.Health,
+                Metadata = entry.Metadata ?? new Dictionary<string, string>(),
+                ConfigRevisions = entry.ConfigRevisions ?? new Dictionary<string, long>(),
+            };
         }
         catch (JsonException e)
         {

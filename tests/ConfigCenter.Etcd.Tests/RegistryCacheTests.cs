@@ -36,6 +36,10 @@ public sealed class RegistryCacheTests(EtcdClusterFixture fixture) : IClassFixtu
 
         var order = Assert.Single(cache.GetInstances("order"));
         Assert.Equal(("order", "o1", 5, "critical"), (order.Service, order.InstanceId, order.Port, order.Health));
+        // Fields the writer left out read as their documented defaults.
+        Assert.Equal("http", order.Scheme);
+        Assert.Empty(order.Metadata);
+        Assert.Empty(order.ConfigRevisions);
         Assert.Equal("u2", Assert.Single(cache.GetInstances("user")).InstanceId);
         Assert.Equal(["order", "user"], cache.Services.Keys.Order(StringComparer.Ordinal));
 
