@@ -73,8 +73,22 @@ internal sealed class ServiceRegistration : IHostedLifecycleService, IAsyncDispo
         _keeper = keeper;
         await PutAsync(entry, cancellationToken).ConfigureAwait(false);
         keeper.Start();
+        if (options.Required) await WaitRegisteredAsync(keeper, options.StartupTimeout, cancellationToken).ConfigureAwait(false);
         _subscription = _changes?.Subscribe(_ => Signal());
         _loop = Task.Run(() => FollowAsync(_stop.Token), CancellationToken.None);
+    }
+
+    private async Task WaitRegisteredAsync(EtcdLeaseKeeper keeper, TimeSpan timeout, CancellationToken ct)
+    {
+        try
+        {
+            await keeper.WaitForLeaseAsync(ct).WaitAsync(timeout, ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            throw new InvalidOperationException(
+                $"ConfigCenter registration is required but {Key} was not registered within {timeout.TotalSeconds:0.#} s: etcd ({string.Join(", ", _etcd.Connection.Endpoints)}) did not answer.", e);
+        }
     }
 
     public async Task StoppingAsync(CancellationToken cancellationToken)

@@ -49,6 +49,15 @@ public sealed class ServiceRegistrationOptions
     /// <summary>When true the instance stays registered but discovery stops returning it (metadata <c>draining</c>).</summary>
     public bool Draining { get; set; }
 
+    /// <summary>
+    /// When true, start-up fails with an explanation unless the instance is registered within
+    /// <see cref="StartupTimeout"/>; when false (default) the host starts and registration keeps retrying in the background.
+    /// </summary>
+    public bool Required { get; set; }
+
+    /// <summary>How long a <see cref="Required"/> registration may take at start-up. Default 5 s.</summary>
+    public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Free-form metadata, e.g. tags. The well-known keys above win over the same keys here.</summary>
     public IDictionary<string, string> Metadata { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
 }

@@ -25,6 +25,7 @@ internal sealed class ServiceRegistrationValidator(RegistryEtcd etcd) :
         if (options.Address is { Length: 0 } || options.Address?.Contains('/', StringComparison.Ordinal) == true) failures.Add($"Address '{options.Address}' is invalid: give a host name or IP address.");
         if (options.Ttl < TimeSpan.FromSeconds(2)) failures.Add($"Ttl {options.Ttl} is too short: use at least 2 s.");
         if (options.HealthCheckInterval <= TimeSpan.Zero) failures.Add("HealthCheckInterval must be positive.");
+        if (options.StartupTimeout <= TimeSpan.Zero) failures.Add("StartupTimeout must be positive.");
         if (options.Weight < 0) failures.Add($"Weight {options.Weight} is invalid: use 0 (out of rotation) or more.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -175,6 +175,22 @@ public sealed class RegistrationTests(EtcdClusterFixture etcd) : IClassFixture<E
         Assert.Contains("ConfigCenter:Etcd:Endpoints is empty", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RequiredRegistration_WithEtcdUnreachable_FailsStartUpClearly()
+    {
+        var settings = new RegistrySettings([$"http://127.0.0.1:{FreePort.Get()}"], EtcdClusterFixtureBase.NewPrefix());
+        await using var app = RegisteredService.Build(settings, o =>
+        {
+            o.Required = true;
+            o.StartupTimeout = TimeSpan.FromSeconds(1);
+        });
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync());
+
+        Assert.Contains("registration is required but /", error.Message, StringComparison.Ordinal);
+        Assert.Contains("did not answer", error.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>The registry keys etcd holds under the test's prefix, read directly.</summary>
     private async Task<IReadOnlyList<string>> KeysAsync(RegistrySettings settings)
     {
