@@ -39,6 +39,7 @@ internal static class ServerEndpointExtensions
         app.MapAuditApi();
         Features.ConfigHub.ConfigHubExtensions.MapConfigHub(app);
         Features.Instances.InstancesApi.MapInstancesApi(app);
+        Features.Registry.RegistryApi.MapRegistryApi(app);
         app.MapConfigCenterUi();
         return app;
     }

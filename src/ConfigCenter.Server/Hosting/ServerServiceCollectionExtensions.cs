@@ -56,6 +56,7 @@ internal static class ServerServiceCollectionExtensions
         services.AddSingleton<ReleaseService>();
         services.AddSingleton<ReleaseReader>();
         services.AddSingleton<Features.Instances.InstanceTracker>();
+        services.AddSingleton<Features.Registry.RegistryView>();
         services.AddConfigCenterAuth();
         services.AddConfigCenterApiKeys();
         services.AddConfigCenterHealth();

@@ -1,0 +1,60 @@
+using ConfigCenter.Contracts;
+using ConfigCenter.Server.Components;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace ConfigCenter.Server.Features.Registry.Pages;
+
+/// <summary>The registered instances of one service in one environment, live: address, health, metadata, config revisions.</summary>
+public sealed partial class ServicePage : UiPageBase, IDisposable
+{
+    private IReadOnlyList<RegistryEntry> _instances = [];
+    private string? _error;
+
+    [Parameter] public string Env { get; set; } = "";
+    [Parameter] public string Service { get; set; } = "";
+
+    [Inject] private RegistryView Registry { get; set; } = default!;
+
+    private List<BreadcrumbItem> Crumbs => [new("Dashboard", "/"), new("Services", "/services"), new($"{Service} ({Env})", null, disabled: true)];
+
+    protected override void OnInitialized() => Registry.Changed += OnRegistryChanged;
+
+    protected override Task OnParametersSetAsync() => LoadAsync();
+
+    private async Task LoadAsync()
+    {
+        if (!Registry.Enabled || Core.Names.ValidateEnvironment(Env) is not null) return;
+        try
+        {
+            var services = await Registry.ServicesAsync(Env, CancellationToken.None);
+            _instances = services.GetValueOrDefault(Service) ?? [];
+            _error = null;
+        }
+        catch (TimeoutException)
+        {
+            _error = "etcd did not answer in time; the instances show up when it does.";
+        }
+    }
+
+    private static string? Meta(RegistryEntry entry, string key) => entry.Metadata.GetValueOrDefault(key);
+
+    private static Color HealthColor(string health) => health switch
+    {
+        "passing" => Color.Success,
+        "warning" => Color.Warning,
+        _ => Color.Error,
+    };
+
+    private void OnRegistryChanged(string env)
+    {
+        if (env != Env) return;
+        _ = InvokeAsync(async () =>
+        {
+            await LoadAsync();
+            StateHasChanged();
+        });
+    }
+
+    public void Dispose() => Registry.Changed -= OnRegistryChanged;
+}

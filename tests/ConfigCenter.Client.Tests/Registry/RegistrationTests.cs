@@ -1,0 +1,203 @@
+using ConfigCenter.Contracts;
+using ConfigCenter.Etcd;
+using ConfigCenter.Testing;
+using Etcdserverpb;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ConfigCenter.Client.Tests.Registry;
+
+/// <summary>AddConfigCenterRegistration on real Kestrel hosts against a real etcd, observed from another client's cache.</summary>
+public sealed class RegistrationTests(EtcdClusterFixture etcd) : IClassFixture<EtcdClusterFixture>
+{
+    private static readonly TimeSpan OneSecond = TimeSpan.FromSeconds(1);
+
+    private RegistrySettings NewSettings(string? app = "user") => new(etcd.Endpoints, EtcdClusterFixtureBase.NewPrefix(), App: app);
+
+    [Fact]
+    public async Task StartedHost_IsVisibleInAnotherClientsCache_WithinOneSecond_WithWhatKestrelListensOn()
+    {
+        var settings = NewSettings();
+        await using var discovery = settings.Discovery();
+        var registry = discovery.GetRequiredService<IServiceRegistry>();
+        Assert.Empty(await registry.GetInstancesAsync("user", CancellationToken.None));
+
+        await using var service = await RegisteredService.StartAsync(settings, o =>
+        {
+            o.Zone = "eu-1";
+            o.Version = "1.4.2";
+            o.Metadata["team"] = "accounts";
+        });
+
+        var entry = Assert.Single(await WaitFor.ValueAsync(() => registry.GetInstancesAsync("user", CancellationToken.None).AsTask(),
+            l => l.Count == 1, OneSecond, "the instance to show in the other client's cache"));
+        Assert.Equal(("user", "127.0.0.1", service.Port, "http", "passing"), (entry.Service, entry.Address, entry.Port, entry.Scheme, entry.Health));
+        Assert.NotEqual(0, entry.Port);
+        Assert.Equal(service.InstanceId, entry.InstanceId);
+        Assert.Equal("eu-1", entry.Metadata["zone"]);
+        Assert.Equal("1.4.2", entry.Metadata["version"]);
+        Assert.Equal("100", entry.Metadata["weight"]);
+        Assert.Equal("accounts", entry.Metadata["team"]);
+        Assert.NotEqual(default, entry.RegisteredAt);
+    }
+
+    [Fact]
+    public async Task AddressAndPortOverride_IsWhatOthersSee()
+    {
+        var settings = NewSettings();
+        await using var discovery = settings.Discovery();
+        await using var service = await RegisteredService.StartAsync(settings, o =>
+        {
+            o.Address = "10.1.2.3";
+            o.Port = 8443;
+            o.Scheme = "https";
+            o.InstanceId = "user-pod-7";
+        });
+
+        var entry = await WaitFor.ValueAsync(() => Task.FromResult(RegistrySettings.All(discovery, "user")), l => l.Count == 1, TimeSpan.FromSeconds(5), "the instance");
+        Assert.Equal(("user-pod-7", "10.1.2.3", 8443, "https"), (entry[0].InstanceId, entry[0].Address, entry[0].Port, entry[0].Scheme));
+    }
+
+    [Fact]
+    public async Task GracefulStop_RevokesTheLease_AndTheInstanceIsGoneWithinOneSecond()
+    {
+        var settings = NewSettings();
+        await using var discovery = settings.Discovery();
+        var registry = discovery.GetRequiredService<IServiceRegistry>();
+        await using var service = await RegisteredService.StartAsync(settings);
+        await WaitFor.ConditionAsync(async () => (await registry.GetInstancesAsync("user", CancellationToken.None)).Count == 1, TimeSpan.FromSeconds(5), "registered");
+
+        await service.StopAsync();
+
+        await WaitFor.ConditionAsync(async () => (await registry.GetInstancesAsync("user", CancellationToken.None)).Count == 0, OneSecond, "the instance to be gone");
+        Assert.Empty(await KeysAsync(settings));
+    }
+
+    [Fact]
+    public async Task KilledHost_ThatNeverRevokes_IsGoneWhenItsTtlRunsOut()
+    {
+        var settings = NewSettings();
+        await using var discovery = settings.Discovery();
+        await using var service = await RegisteredService.StartAsync(settings, o => o.Ttl = TimeSpan.FromSeconds(3));
+        await WaitFor.ConditionAsync(() => RegistrySettings.All(discovery, "user").Count == 1, TimeSpan.FromSeconds(5), "registered");
+
+        // What a crash leaves: nobody keeps the lease alive and nobody revokes it.
+        await service.App.Services.GetRequiredService<ConfigCenter.Client.Registry.RegistryEtcd>().Connection.DisposeAsync();
+        await service.StopAsync();
+        var stopped = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Single(RegistrySettings.All(discovery, "user"));
+
+        await WaitFor.ConditionAsync(() => RegistrySettings.All(discovery, "user").Count == 0, TimeSpan.FromSeconds(3 + 2), "the lease to expire");
+        Assert.True(stopped.Elapsed > TimeSpan.FromSeconds(1), $"gone after {stopped.Elapsed}: it should have waited for the TTL, not been revoked");
+    }
+
+    [Fact]
+    public async Task CriticalHealth_TakesTheInstanceOutOfDiscovery_AndPassingBringsItBack()
+    {
+        var settings = NewSettings();
+        await using var discovery = settings.Discovery();
+        var registry = discovery.GetRequiredService<IServiceRegistry>();
+        await using var service = await RegisteredService.StartAsync(settings);
+        await WaitFor.ConditionAsync(async () => (await registry.GetInstancesAsync("user", CancellationToken.None)).Count == 1, TimeSpan.FromSeconds(5), "registered");
+
+        service.Health = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy;
+
+        await WaitFor.ConditionAsync(async () => (await registry.GetInstancesAsync("user", CancellationToken.None)).Count == 0, TimeSpan.FromSeconds(3), "critical to leave discovery");
+        Assert.Equal("critical", Assert.Single(RegistrySettings.All(discovery, "user")).Health);
+
+        service.Health = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded;
+        await WaitFor.ConditionAsync(() => RegistrySettings.All(discovery, "user").SingleOrDefault()?.Health == "warning", TimeSpan.FromSeconds(3), "warning registered");
+        Assert.Empty(await registry.GetInstancesAsync("user", CancellationToken.None));
+
+        service.Health = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy;
+        await WaitFor.ConditionAsync(async () => (await registry.GetInstancesAsync("user", CancellationToken.None)).Count == 1, TimeSpan.FromSeconds(3), "passing again");
+    }
+
+    [Fact]
+    public async Task WeightZeroOrDraining_StaysRegistered_ButIsNotDiscovered()
+    {
+        var settings = NewSettings();
+        await using var discovery = settings.Discovery();
+        var registry = discovery.GetRequiredService<IServiceRegistry>();
+        await using var weightless = await RegisteredService.StartAsync(settings, o => o.Weight = 0);
+        await using var draining = await RegisteredService.StartAsync(settings, o => o.Draining = true);
+        await using var serving = await RegisteredService.StartAsync(settings);
+
+        await WaitFor.ConditionAsync(() => RegistrySettings.All(discovery, "user").Count == 3, TimeSpan.FromSeconds(5), "three registered");
+        Assert.Equal(serving.InstanceId, Assert.Single(await registry.GetInstancesAsync("user", CancellationToken.None)).InstanceId);
+    }
+
+    [Fact]
+    public async Task BelowTheProtectionThreshold_EveryInstanceIsReturned()
+    {
+        var settings = NewSettings();
+        await using var protectedView = settings.Discovery(protectionThreshold: 0.6);
+        await using var plainView = settings.Discovery();
+        await using var healthy = await RegisteredService.StartAsync(settings);
+        await using var sick = await RegisteredService.StartAsync(settings);
+        sick.Health = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy;
+
+        await WaitFor.ConditionAsync(() => RegistrySettings.All(plainView, "user").Count(e => e.Health == "critical") == 1
+            && RegistrySettings.All(protectedView, "user").Count == 2, TimeSpan.FromSeconds(5), "one critical of two");
+
+        Assert.Equal(healthy.InstanceId, Assert.Single(await plainView.GetRequiredService<IServiceRegistry>().GetInstancesAsync("user", CancellationToken.None)).InstanceId);
+        var all = await protectedView.GetRequiredService<IServiceRegistry>().GetInstancesAsync("user", CancellationToken.None);
+        Assert.Equal(new[] { healthy.InstanceId, sick.InstanceId }.Order(StringComparer.Ordinal), all.Select(e => e.InstanceId).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(null, null, "service name")]
+    [InlineData("Bad_Name", null, "'Bad_Name' is invalid")]
+    [InlineData("user", 70000, "Port 70000 is out of range")]
+    public async Task BadRegistrationInput_FailsStartUpClearly_AndWritesNothing(string? serviceName, int? port, string expected)
+    {
+        var settings = NewSettings(app: null);
+        await using var app = RegisteredService.Build(settings, o =>
+        {
+            o.ServiceName = serviceName;
+            o.Port = port;
+        });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Empty(await KeysAsync(settings));
+    }
+
+    [Fact]
+    public async Task NoEtcdEndpoints_FailsStartUpClearly()
+    {
+        var settings = new RegistrySettings([], EtcdClusterFixtureBase.NewPrefix());
+        await using var app = RegisteredService.Build(settings);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains("ConfigCenter:Etcd:Endpoints is empty", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RequiredRegistration_WithEtcdUnreachable_FailsStartUpClearly()
+    {
+        var settings = new RegistrySettings([$"http://127.0.0.1:{FreePort.Get()}"], EtcdClusterFixtureBase.NewPrefix());
+        await using var app = RegisteredService.Build(settings, o =>
+        {
+            o.Required = true;
+            o.StartupTimeout = TimeSpan.FromSeconds(1);
+        });
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync());
+
+        Assert.Contains("registration is required but /", error.Message, StringComparison.Ordinal);
+        Assert.Contains("did not answer", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The registry keys etcd holds under the test's prefix, read directly.</summary>
+    private async Task<IReadOnlyList<string>> KeysAsync(RegistrySettings settings)
+    {
+        await using var connection = new EtcdConnection(new EtcdClientOptions { Endpoints = [.. etcd.Endpoints] });
+        var prefix = EtcdKeys.NormalizePrefix(settings.Prefix) + "/registry/";
+        var response = await connection.CallAsync((invoker, o) => new KV.KVClient(invoker).RangeAsync(
+            new RangeRequest { Key = EtcdRanges.Key(prefix), RangeEnd = EtcdRanges.PrefixEnd(prefix), KeysOnly = true }, o).ResponseAsync, CancellationToken.None);
+        return [.. response.Kvs.Select(k => k.Key.ToStringUtf8())];
+    }
+}

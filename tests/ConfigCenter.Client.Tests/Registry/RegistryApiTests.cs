@@ -1,0 +1,48 @@
+using System.Net;
+using ConfigCenter.Client.Tests.Infrastructure;
+using ConfigCenter.Testing;
+
+namespace ConfigCenter.Client.Tests.Registry;
+
+/// <summary>The server's registry endpoints list what services registered in etcd, from its own watch.</summary>
+public sealed class RegistryApiTests(ServerWithEtcdFixture fixture) : IClassFixture<ServerWithEtcdFixture>
+{
+    [Fact]
+    public async Task RegistryEndpoints_ListRegisteredServices_WithInstanceAndHealthyCounts()
+    {
+        var env = $"reg-{Guid.NewGuid().ToString("N")[..8]}";
+        var user = new RegistrySettings(fixture.Etcd!.Endpoints, fixture.Server.Prefix, env);
+        var order = user with { App = "order" };
+        Assert.Equal(0, (await fixture.Api.GetJsonAsync($"/api/v1/registry/{env}/services")).GetArrayLength());
+
+        await using var user1 = await RegisteredService.StartAsync(user);
+        await using var user2 = await RegisteredService.StartAsync(user);
+        await using var order1 = await RegisteredService.StartAsync(order, o => o.Zone = "eu-1");
+        user2.Health = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy;
+
+        var services = await WaitFor.ValueAsync(() => fixture.Api.GetJsonAsync($"/api/v1/registry/{env}/services"),
+            s => s.GetRawText() == """[{"name":"order","instances":1,"healthy":1},{"name":"user","instances":2,"healthy":1}]""",
+            TimeSpan.FromSeconds(5), "both services with their counts");
+
+        var instances = await fixture.Api.GetJsonAsync($"/api/v1/registry/{env}/services/order");
+        var instance = Assert.Single(instances.EnumerateArray());
+        Assert.Equal(order1.InstanceId, instance.GetProperty("instanceId").GetString());
+        Assert.Equal(order1.Port, instance.GetProperty("port").GetInt32());
+        Assert.Equal("eu-1", instance.GetProperty("metadata").GetProperty("zone").GetString());
+
+        await order1.StopAsync();
+        await WaitFor.ConditionAsync(async () => (await fixture.Api.Http.GetAsync(new Uri($"/api/v1/registry/{env}/services/order", UriKind.Relative))).StatusCode == HttpStatusCode.NotFound,
+            TimeSpan.FromSeconds(1), "the stopped service gone from the API");
+        Assert.Equal(HttpStatusCode.BadRequest, (await fixture.Api.Http.GetAsync(new Uri("/api/v1/registry/Bad_Env/services", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task RegistryEndpoints_RequireAManagementUser()
+    {
+        using var anonymous = new HttpClient { BaseAddress = fixture.Api.Http.BaseAddress };
+
+        var response = await anonymous.GetAsync(new Uri("/api/v1/registry/dev/services", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+}

@@ -1,0 +1,39 @@
+using Bunit;
+using ConfigCenter.Etcd;
+using ConfigCenter.Server.Features.Registry;
+using ConfigCenter.Server.Features.Registry.Pages;
+using ConfigCenter.Server.Infrastructure;
+using ConfigCenter.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace ConfigCenter.UI.Tests;
+
+/// <summary>The page of one registered service, fed by the server's registry view over a real etcd.</summary>
+public sealed class ServicePageTests(EtcdClusterFixture etcd) : UiTestContext, IClassFixture<EtcdClusterFixture>
+{
+    [Fact]
+    public async Task ServicePage_ShowsEachInstance_AndFollowsTheRegistryLive()
+    {
+        var prefix = EtcdClusterFixtureBase.NewPrefix();
+        await etcd.Cluster.PutAsync($"{prefix}/registry/dev/user/u1",
+            """{"service":"user","instanceId":"u1","address":"10.0.0.5","port":3445,"health":"warning","metadata":{"zone":"eu-1","weight":"50"},"configRevisions":{"application":7}}""");
+        Services.AddSingleton(_ => new EtcdConnection(new EtcdClientOptions { Endpoints = [.. etcd.Endpoints] }));
+        Services.AddSingleton(Options.Create(new ConfigCenterServerOptions { Etcd = { Prefix = prefix, Endpoints = [.. etcd.Endpoints] } }));
+        Services.AddSingleton<Microsoft.Extensions.Logging.ILogger<RegistryView>>(NullLogger<RegistryView>.Instance);
+        Services.AddSingleton<RegistryView>();
+
+        var cut = Render<ServicePage>(ps => ps.Add(p => p.Env, "dev").Add(p => p.Service, "user"));
+
+        cut.WaitForAssertion(() => Assert.Contains("http://10.0.0.5:3445", cut.Find("[data-testid=service-instances]").TextContent), TimeSpan.FromSeconds(10));
+        var row = cut.Find("[data-testid=service-instances] tbody tr").TextContent;
+        Assert.Contains("warning", row, StringComparison.Ordinal);
+        Assert.Contains("50 · eu-1", row, StringComparison.Ordinal);
+        Assert.Contains("application r7", row, StringComparison.Ordinal);
+
+        await etcd.Cluster.DeleteAsync($"{prefix}/registry/dev/user/u1");
+
+        cut.WaitForAssertion(() => Assert.Contains("No instance of user is registered in dev", cut.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+    }
+}
