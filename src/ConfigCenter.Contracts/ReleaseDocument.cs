@@ -29,7 +29,14 @@ public sealed record ReleaseDocument
     /// (with its app) and created again starts a new generation at revision 1. Generations sort ordinally by
     /// creation time (see <see cref="ReleaseOrder"/>); empty in documents written before generations existed.
     /// </summary>
-    public string Generation { get; init; } = "";
+    public string Generation
+    {
+        get => _generation;
+        // The JSON source generator sets init-only members it did not find to null, so absent means "".
+        init => _generation = value ?? "";
+    }
+
+    private readonly string _generation = "";
 
     /// <summary>The namespace format: properties, json or yaml.</summary>
     public required string Format { get; init; }
@@ -41,7 +48,13 @@ public sealed record ReleaseDocument
     public required string PublishedBy { get; init; }
 
     /// <summary>The publish message.</summary>
-    public string Message { get; init; } = "";
+    public string Message
+    {
+        get => _message;
+        init => _message = value ?? "";
+    }
+
+    private readonly string _message = "";
 
     /// <summary><c>sha256:</c> followed by the lowercase hex SHA-256 of the canonical items.</summary>
     public required string Checksum { get; init; }
