@@ -16,8 +16,7 @@ namespace ConfigCenter.Client.Tests;
 /// </summary>
 public sealed class NotAConfigCenterServerTests(StandaloneServerFixture fixture) : IClassFixture<StandaloneServerFixture>
 {
-    // Long enough for the hub attempt and then the HTTP snapshot to fail on a loaded 2-core machine, so the message has both.
-    private static readonly TimeSpan Short = TimeSpan.FromSeconds(6);
+    private static readonly TimeSpan Short = TimeSpan.FromSeconds(3);
 
     [Fact]
     public async Task AHostAnswering404ToEverything_FailsStartup_NamingTheUrlAndTheAnswer()
@@ -124,3 +123,4 @@ public sealed class NotAConfigCenterServerTests(StandaloneServerFixture fixture)
         }
     }
 }
+

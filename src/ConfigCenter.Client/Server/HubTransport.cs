@@ -27,6 +27,7 @@ internal sealed class HubTransport : IDisposable
     // Owned by RunAsync, which disposes each connection it opens when the connection ends.
 #pragma warning disable CA2213
     private volatile HubConnection? _connection;
+    private volatile string? _snapshotError;
 #pragma warning restore CA2213
 
     public HubTransport(ConfigCenterOptions options, ReleaseApplier applier, ClientInstanceInfo instance, Action ready, ILogger logger)
@@ -89,7 +90,8 @@ internal sealed class HubTransport : IDisposable
             catch (Exception e)
             {
                 hubError = Describe(e);
-                Status.Down(Url, hubError);
+                // Keep the snapshot's last answer next to the hub's: a start-up failure names both, whichever came last.
+                Status.Down(Url, _snapshotError is null ? hubError : $"hub: {hubError}; HTTP snapshot: {_snapshotError}");
                 _logger.LogWarning("ConfigCenter hub {Url} unavailable: {Error}", _hubUrl, hubError);
             }
             finally
@@ -111,11 +113,13 @@ internal sealed class HubTransport : IDisposable
         try
         {
             await _snapshots.FetchAllAsync(ct);
+            _snapshotError = null;
             _ready();
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            Status.Down(Url, $"hub: {hubError}; HTTP snapshot: {Describe(e)}");
+            _snapshotError = Describe(e);
+            Status.Down(Url, $"hub: {hubError}; HTTP snapshot: {_snapshotError}");
             _logger.LogWarning("ConfigCenter HTTP snapshot from {Url} failed: {Error}", Url, Describe(e));
         }
     }
