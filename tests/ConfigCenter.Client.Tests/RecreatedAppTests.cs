@@ -3,8 +3,8 @@ using ConfigCenter.Client.Server;
 using ConfigCenter.Client.Tests.Infrastructure;
 using ConfigCenter.Contracts;
 using ConfigCenter.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ConfigCenter.Client.Tests;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using System.Text;
 using ConfigCenter.Testing;
 
 namespace ConfigCenter.Server.Tests;

@@ -27,7 +27,7 @@ internal sealed class EtcdWatchTransport : IEtcdWatchHandler, IDisposable
         _applier = applier;
         _ready = ready;
         _logger = logger;
-        _connection = new EtcdConnection(ToClientOptions(options), logger, options.TimeProvider);
+        _connection = new EtcdConnection(options.ToEtcdClientOptions(), logger, options.TimeProvider);
         _watch = new EtcdPrefixWatch(_connection, EtcdKeys.ConfigPrefix(options.Etcd.Prefix, options.Environment, options.App), this, logger);
     }
 
@@ -76,20 +76,6 @@ internal sealed class EtcdWatchTransport : IEtcdWatchHandler, IDisposable
         if (documents.Count > 0) _applier.Offer(documents, Name);
     }
 
-    private static EtcdClientOptions ToClientOptions(ConfigCenterOptions options) => new()
-    {
-        Endpoints = [.. options.Etcd.Endpoints],
-        StartAtRandomEndpoint = true,
-        Username = options.Etcd.Username,
-        Password = options.Etcd.Password,
-        TrustedCaFile = options.Etcd.TrustedCaFile,
-        ClientCertificateFile = options.Etcd.ClientCertificateFile,
-        ClientKeyFile = options.Etcd.ClientKeyFile,
-        RequestTimeout = options.Etcd.RequestTimeout,
-        KeepAliveTimeout = options.Etcd.KeepAliveTimeout,
-        ProgressInterval = options.Etcd.ProgressInterval,
-        MaxRetryDelay = options.MaxRetryDelay,
-    };
 
     public void Dispose() => _connection.Dispose();
 }

@@ -1,3 +1,4 @@
+using ConfigCenter.Client.Etcd;
 using ConfigCenter.Contracts;
 using ConfigCenter.Etcd;
 using Microsoft.Extensions.Configuration;
@@ -20,7 +21,7 @@ internal sealed class RegistryEtcd : IAsyncDisposable
         Settings = options;
         Prefix = EtcdKeys.NormalizePrefix(options.Etcd.Prefix);
         var logger = loggerFactory.CreateLogger("ConfigCenter.Registry");
-        _connection = new Lazy<EtcdConnection>(() => new EtcdConnection(ToClientOptions(options), logger, options.TimeProvider));
+        _connection = new Lazy<EtcdConnection>(() => new EtcdConnection(options.ToEtcdClientOptions(), logger, options.TimeProvider));
     }
 
     public ConfigCenterOptions Settings { get; }
@@ -44,20 +45,6 @@ internal sealed class RegistryEtcd : IAsyncDisposable
         return ServiceNames.Check(Environment, "ConfigCenter:Environment");
     }
 
-    private static EtcdClientOptions ToClientOptions(ConfigCenterOptions options) => new()
-    {
-        Endpoints = [.. options.Etcd.Endpoints],
-        StartAtRandomEndpoint = true,
-        Username = options.Etcd.Username,
-        Password = options.Etcd.Password,
-        TrustedCaFile = options.Etcd.TrustedCaFile,
-        ClientCertificateFile = options.Etcd.ClientCertificateFile,
-        ClientKeyFile = options.Etcd.ClientKeyFile,
-        RequestTimeout = options.Etcd.RequestTimeout,
-        KeepAliveTimeout = options.Etcd.KeepAliveTimeout,
-        ProgressInterval = options.Etcd.ProgressInterval,
-        MaxRetryDelay = options.MaxRetryDelay,
-    };
 
     public ValueTask DisposeAsync() => _connection.IsValueCreated ? _connection.Value.DisposeAsync() : ValueTask.CompletedTask;
 }

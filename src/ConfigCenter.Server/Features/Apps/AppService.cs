@@ -5,8 +5,8 @@ using ConfigCenter.Server.Features.Audit;
 using ConfigCenter.Server.Features.Delivery;
 using ConfigCenter.Server.Features.Namespaces;
 using ConfigCenter.Server.Infrastructure;
-using ConfigCenter.Storage.Entities;
 using ConfigCenter.Storage;
+using ConfigCenter.Storage.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

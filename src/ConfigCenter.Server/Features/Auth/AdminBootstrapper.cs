@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using ConfigCenter.Server.Infrastructure;
-using ConfigCenter.Storage.Entities;
 using ConfigCenter.Storage;
+using ConfigCenter.Storage.Entities;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

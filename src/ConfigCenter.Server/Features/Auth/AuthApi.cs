@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using ConfigCenter.Core;
 using ConfigCenter.Server.Infrastructure;
-using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 

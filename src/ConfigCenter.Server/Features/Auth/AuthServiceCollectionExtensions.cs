@@ -1,7 +1,7 @@
 using ConfigCenter.Contracts;
 using ConfigCenter.Storage.Entities;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 
 namespace ConfigCenter.Server.Features.Auth;

@@ -1,9 +1,9 @@
 using ConfigCenter.Contracts;
-using ConfigCenter.Server.Features.Namespaces;
 using ConfigCenter.Etcd;
+using ConfigCenter.Server.Features.Namespaces;
 using ConfigCenter.Server.Infrastructure;
-using ConfigCenter.Storage.Entities;
 using ConfigCenter.Storage;
+using ConfigCenter.Storage.Entities;
 using Etcdserverpb;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -2,8 +2,8 @@ using ConfigCenter.Core;
 using ConfigCenter.Server.Features.Audit;
 using ConfigCenter.Server.Features.Namespaces;
 using ConfigCenter.Server.Infrastructure;
-using ConfigCenter.Storage.Entities;
 using ConfigCenter.Storage;
+using ConfigCenter.Storage.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace ConfigCenter.Server.Features.Drafts;

@@ -1,5 +1,5 @@
-using ConfigCenter.Storage.Entities;
 using ConfigCenter.Storage;
+using ConfigCenter.Storage.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace ConfigCenter.Server.Features.Namespaces;

@@ -1,6 +1,6 @@
 using ConfigCenter.Server.Infrastructure;
-using ConfigCenter.Storage.Entities;
 using ConfigCenter.Storage;
+using ConfigCenter.Storage.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace ConfigCenter.Server.Features.Namespaces;

@@ -1,6 +1,6 @@
 using ConfigCenter.Core;
-using ConfigCenter.Storage.Entities;
 using ConfigCenter.Storage;
+using ConfigCenter.Storage.Entities;
 
 namespace ConfigCenter.Server.Features.Namespaces;
 

@@ -1,7 +1,7 @@
 using ConfigCenter.Server.Features.Delivery;
 using ConfigCenter.Server.Features.Status;
-using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 
 namespace ConfigCenter.Server.Features.Shell;

@@ -1,8 +1,8 @@
 using ConfigCenter.Server.Components;
 using ConfigCenter.Server.Features.Auth;
 using ConfigCenter.Server.Features.Drafts.Pages;
-using MudBlazor.Services;
 using MudBlazor;
+using MudBlazor.Services;
 
 namespace ConfigCenter.Server.Features.Shell;
 

@@ -1,5 +1,5 @@
-using ConfigCenter.Server.Features.Delivery;
 using ConfigCenter.Etcd;
+using ConfigCenter.Server.Features.Delivery;
 using ConfigCenter.Server.Infrastructure;
 using ConfigCenter.Storage;
 using Etcdserverpb;

@@ -1,8 +1,8 @@
 using System.Text;
 using ConfigCenter.Core;
 using ConfigCenter.Server.Components;
-using ConfigCenter.Server.Features.Releases.Pages;
 using ConfigCenter.Server.Features.Releases;
+using ConfigCenter.Server.Features.Releases.Pages;
 using ConfigCenter.Server.Infrastructure;
 
 namespace ConfigCenter.Server.Features.Drafts.Pages;

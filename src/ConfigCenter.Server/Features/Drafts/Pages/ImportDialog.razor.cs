@@ -1,7 +1,7 @@
 using ConfigCenter.Core;
 using ConfigCenter.Server.Features.Namespaces;
-using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Forms;
 using MudBlazor;
 
 namespace ConfigCenter.Server.Features.Drafts.Pages;
