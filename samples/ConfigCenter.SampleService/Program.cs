@@ -8,9 +8,11 @@ builder.Services.AddOptions<SampleSettings>().BindConfiguration(SampleSettings.S
 builder.Services.AddConfigCenterChanges();
 builder.Services.AddHostedService<ChangeLogger>();
 builder.Services.AddHealthChecks().AddConfigCenterHealthCheck();
+builder.AddSampleRegistry();
 
 var app = builder.Build();
 app.MapHealthChecks("/health");
 app.MapGet("/config/{key}", (string key, IConfiguration configuration) =>
     configuration[key] is { } value ? Results.Text(value) : Results.NotFound());
+app.MapSampleRegistry();
 app.Run();

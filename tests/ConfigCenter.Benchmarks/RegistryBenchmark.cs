@@ -1,0 +1,260 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using ConfigCenter.Contracts;
+using ConfigCenter.Etcd;
+using ConfigCenter.Testing;
+using Etcdserverpb;
+using Google.Protobuf;
+using Grpc.Net.Client;
+
+namespace ConfigCenter.Benchmarks;
+
+/// <summary>
+/// 10,000 registered instances kept alive against one etcd member (<c>./build.sh bench registry</c>;
+/// <c>REGISTRY_BENCH_QUICK=1</c> for 1,000). One lease per instance, as real services hold: each instance is its own
+/// <see cref="EtcdLeaseKeeper"/> (its own keep-alive stream) spread over a few <see cref="EtcdConnection"/>s. Every
+/// figure sits next to a raw gRPC baseline measured in the same run with the same connections and concurrency.
+/// </summary>
+internal sealed class RegistryBenchmark : IBenchmark
+{
+    private const string Env = "bench";
+    private const int Connections = 8;
+    private const int Workers = 64;
+    private const int Services = 100;
+    private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(15);
+
+    public string Name => "registry";
+
+    public async Task RunAsync(BenchmarkReport report, CancellationToken ct)
+    {
+        var quick = Environment.GetEnvironmentVariable("REGISTRY_BENCH_QUICK") is "1" or "true";
+        var instances = quick ? 1_000 : 10_000;
+        var probes = quick ? 100 : 300;
+        var window = quick ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(30);
+        var name = $"registry ({instances:N0})";
+        await using var etcd = await EtcdCluster.StartAsync(1, ct);
+        var endpoint = etcd.Endpoints[0];
+        var etcdPid = etcd[0].ProcessId ?? throw new InvalidOperationException("etcd is not running");
+        Console.WriteLine($"etcd {endpoint} pid {etcdPid}; {instances:N0} instances over {Connections} connections, {Workers} concurrent registrations");
+
+        // --- raw: lease grant + put, then keep-alive of every lease over one stream per channel -------------------------
+        var channels = Enumerable.Range(0, Connections).Select(_ => GrpcChannel.ForAddress(endpoint)).ToArray();
+        try
+        {
+            var rawLeases = new long[instances];
+            var rawCpu = Cpu.Now(etcdPid);
+            var rawRate = await RateAsync(instances, async i =>
+            {
+                var channel = channels[i % Connections];
+                var grant = await new Lease.LeaseClient(channel).LeaseGrantAsync(new LeaseGrantRequest { TTL = (long)Ttl.TotalSeconds }, cancellationToken: ct);
+                rawLeases[i] = grant.ID;
+                await new KV.KVClient(channel).PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8(Key("/raw", i)), Value = Entry(i), Lease = grant.ID }, cancellationToken: ct);
+            }, ct);
+            rawCpu = Cpu.Now(etcdPid) - rawCpu;
+            var rawKeepAlive = await MeasureAsync(etcdPid, window, ct2 => RawKeepAliveAsync(channels, rawLeases, ct2), ct);
+            await RateAsync(instances, i => new Lease.LeaseClient(channels[i % Connections]).LeaseRevokeAsync(new LeaseRevokeRequest { ID = rawLeases[i] }, cancellationToken: ct).ResponseAsync, ct);
+
+            // --- ConfigCenter: one EtcdLeaseKeeper per instance ----------------------------------------------------------
+            var connections = Enumerable.Range(0, Connections).Select(_ => new EtcdConnection(new EtcdClientOptions { Endpoints = [endpoint] })).ToArray();
+            var keepers = new EtcdLeaseKeeper[instances];
+            try
+            {
+                var cpu = Cpu.Now(etcdPid);
+                var rate = await RateAsync(instances, async i =>
+                {
+                    var keeper = keepers[i] = new EtcdLeaseKeeper(connections[i % Connections], Ttl);
+                    await keeper.PutAsync(Key("/cc", i), Entry(i), ct);
+                    keeper.Start();
+                    await keeper.WaitForLeaseAsync(ct);
+                }, ct);
+                cpu = Cpu.Now(etcdPid) - cpu;
+                report.Add(name, "registration rate: EtcdLeaseKeeper grant + put", rate, "instances/s",
+                    string.Create(CultureInfo.InvariantCulture, $"raw grant + put {rawRate:0} /s; ratio {rate / rawRate:0.00} (target ≥ 0.50)"));
+
+                report.Add(name, "registration CPU per instance: etcd / registering process", cpu.Etcd.TotalMilliseconds / instances, "ms",
+                    string.Create(CultureInfo.InvariantCulture, $"registering process {cpu.Self.TotalMilliseconds / instances:0.000} ms; raw: etcd {rawCpu.Etcd.TotalMilliseconds / instances:0.000} ms, process {rawCpu.Self.TotalMilliseconds / instances:0.000} ms"));
+
+                var keepAlive = await MeasureAsync(etcdPid, window, _ => Task.CompletedTask, ct);
+                report.Add(name, "keep-alive: etcd CPU", keepAlive.EtcdCpuPerSecond * 1000, "ms/s",
+                    string.Create(CultureInfo.InvariantCulture, $"raw keep-alive (one stream per channel): {rawKeepAlive.EtcdCpuPerSecond * 1000:0.0} ms/s; TTL {Ttl.TotalSeconds} s, every TTL/3"));
+                report.Add(name, "keep-alive: registering process CPU", keepAlive.OwnCpuPerSecond * 1000, "ms/s",
+                    string.Create(CultureInfo.InvariantCulture, $"raw: {rawKeepAlive.OwnCpuPerSecond * 1000:0.0} ms/s"));
+                report.Add(name, "memory: etcd RSS", keepAlive.EtcdRssMiB, "MiB", string.Create(CultureInfo.InvariantCulture, $"after raw: {rawKeepAlive.EtcdRssMiB:0} MiB"));
+                report.Add(name, "memory: registering process RSS / managed heap", keepAlive.OwnRssMiB, "MiB",
+                    string.Create(CultureInfo.InvariantCulture, $"managed {keepAlive.OwnManagedMiB:0} MiB; raw: RSS {rawKeepAlive.OwnRssMiB:0} MiB, managed {rawKeepAlive.OwnManagedMiB:0} MiB"));
+
+                await PropagationAsync(report, name, endpoint, channels[0], connections[0], instances, probes, ct);
+            }
+            finally
+            {
+                await Task.WhenAll(keepers.Where(k => k is not null).Select(k => k.DisposeAsync().AsTask()));
+                foreach (var connection in connections) await connection.DisposeAsync();
+            }
+        }
+        finally
+        {
+            foreach (var channel in channels) channel.Dispose();
+        }
+    }
+
+    /// <summary>register → visible in another connection's <see cref="EtcdRegistryCache"/>, next to raw put → raw watch.</summary>
+    private static async Task PropagationAsync(BenchmarkReport report, string name, string endpoint, GrpcChannel channel, EtcdConnection connection,
+        int instances, int probes, CancellationToken ct)
+    {
+        await using var cacheConnection = new EtcdConnection(new EtcdClientOptions { Endpoints = [endpoint] });
+        await using var cache = new EtcdRegistryCache(cacheConnection, "/cc", Env);
+        var pending = new ConcurrentDictionary<string, (string Service, TaskCompletionSource<long> Seen)>(StringComparer.Ordinal);
+        cache.Changed += (_, services) =>
+        {
+            var now = Stopwatch.GetTimestamp();
+            foreach (var (id, probe) in pending)
+            {
+                if (services.Contains(probe.Service) && cache.GetInstances(probe.Service).Any(e => e.InstanceId == id)) probe.Seen.TrySetResult(now);
+            }
+        };
+        cache.Start();
+        await cache.WaitReadyAsync(ct);
+
+        await using var watch = await EtcdWatchProbe.StartAsync(endpoint, "/raw-probe/");
+        var registered = new List<double>();
+        var rawPut = new List<double>();
+        var rawGrantPut = new List<double>();
+        var keepers = new List<EtcdLeaseKeeper>();
+        try
+        {
+            for (var p = 0; p < probes; p++)
+            {
+                var i = instances + p;
+                var seen = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+                pending[Id(i)] = (Service(i), seen);
+                var start = Stopwatch.GetTimestamp();
+                var keeper = new EtcdLeaseKeeper(connection, Ttl);
+                keepers.Add(keeper);
+                await keeper.PutAsync(Key("/cc", i), Entry(i), ct);
+                keeper.Start();
+                registered.Add(Stopwatch.GetElapsedTime(start, await seen.Task.WaitAsync(TimeSpan.FromSeconds(10), ct)).TotalMilliseconds);
+                pending.TryRemove(Id(i), out _);
+
+                rawPut.Add(await RawToWatchAsync(watch, $"/raw-probe/put/{p}", async key =>
+                    await new KV.KVClient(channel).PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = Entry(i) }, cancellationToken: ct), ct));
+                rawGrantPut.Add(await RawToWatchAsync(watch, $"/raw-probe/lease/{p}", async key =>
+                {
+                    var grant = await new Lease.LeaseClient(channel).LeaseGrantAsync(new LeaseGrantRequest { TTL = (long)Ttl.TotalSeconds }, cancellationToken: ct);
+                    await new KV.KVClient(channel).PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = Entry(i), Lease = grant.ID }, cancellationToken: ct);
+                }, ct));
+                await Task.Delay(10, ct);
+            }
+        }
+        finally
+        {
+            await Task.WhenAll(keepers.Select(k => k.DisposeAsync().AsTask()));
+        }
+
+        registered.Sort();
+        rawPut.Sort();
+        rawGrantPut.Sort();
+        string Note(List<double> raw, string what) => string.Create(CultureInfo.InvariantCulture,
+            $"{what} p50 {BenchmarkReport.Percentile(raw, 50):0.00} / p99 {BenchmarkReport.Percentile(raw, 99):0.00} ms; p99 ratio {BenchmarkReport.Percentile(registered, 99) / BenchmarkReport.Percentile(raw, 99):0.00}");
+        report.Add(name, $"propagation p50: register → another connection's cache ({probes} probes, {instances:N0} kept alive)", BenchmarkReport.Percentile(registered, 50), "ms", "");
+        report.Add(name, "propagation p99: register → another connection's cache", BenchmarkReport.Percentile(registered, 99), "ms", Note(rawPut, "raw put → watch") + " (target ≤ 2)");
+        report.Add(name, "propagation, raw grant + put → watch", BenchmarkReport.Percentile(rawGrantPut, 99), "ms p99", Note(rawGrantPut, "raw grant + put → watch"));
+    }
+
+    private static async Task<double> RawToWatchAsync(EtcdWatchProbe watch, string key, Func<string, Task> write, CancellationToken ct)
+    {
+        var start = Stopwatch.GetTimestamp();
+        await write(key);
+        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 10;
+        long at;
+        while (!watch.TryGetLastPut(key, out at))
+        {
+            if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException($"the raw watch never saw {key}");
+            await Task.Yield();
+            ct.ThrowIfCancellationRequested();
+        }
+        return Stopwatch.GetElapsedTime(start, at).TotalMilliseconds;
+    }
+
+    /// <summary>Runs <paramref name="work"/> for 0..count-1 with <see cref="Workers"/> at a time; returns items per second.</summary>
+    private static async Task<double> RateAsync(int count, Func<int, Task> work, CancellationToken ct)
+    {
+        var next = -1;
+        var start = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count) await work(i);
+        }, ct)));
+        return count / Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    /// <summary>CPU per second of etcd and of this process over <paramref name="window"/> while <paramref name="load"/> runs; RSS at the end.</summary>
+    private static async Task<Cost> MeasureAsync(int etcdPid, TimeSpan window, Func<CancellationToken, Task> load, CancellationToken ct)
+    {
+        using var etcd = Process.GetProcessById(etcdPid);
+        using var self = Process.GetCurrentProcess();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var running = load(stop.Token);
+        await Task.Delay(TimeSpan.FromSeconds(2), ct); // let the first keep-alive round settle
+        etcd.Refresh();
+        self.Refresh();
+        var (etcdBefore, selfBefore, start) = (etcd.TotalProcessorTime, self.TotalProcessorTime, Stopwatch.GetTimestamp());
+        await Task.Delay(window, ct);
+        etcd.Refresh();
+        self.Refresh();
+        var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var cost = new Cost((etcd.TotalProcessorTime - etcdBefore).TotalSeconds / seconds, (self.TotalProcessorTime - selfBefore).TotalSeconds / seconds,
+            etcd.WorkingSet64 / 1048576.0, self.WorkingSet64 / 1048576.0, GC.GetTotalMemory(false) / 1048576.0);
+        await stop.CancelAsync();
+        await running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return cost;
+    }
+
+    /// <summary>The least a client can do: one keep-alive stream per channel, every lease refreshed every TTL/3.</summary>
+    private static async Task RawKeepAliveAsync(GrpcChannel[] channels, long[] leases, CancellationToken ct)
+    {
+        await Task.WhenAll(channels.Select((channel, c) => Task.Run(async () =>
+        {
+            using var call = new Lease.LeaseClient(channel).LeaseKeepAlive(cancellationToken: ct);
+            var reader = Task.Run(async () => { while (await call.ResponseStream.MoveNext(ct)) { } }, ct);
+            while (!ct.IsCancellationRequested)
+            {
+                for (var i = c; i < leases.Length; i += channels.Length) await call.RequestStream.WriteAsync(new LeaseKeepAliveRequest { ID = leases[i] }, ct);
+                await Task.Delay(Ttl / 3, ct);
+            }
+            await reader;
+        }, ct))).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private static string Service(int i) => $"svc-{i % Services:000}";
+
+    private static string Id(int i) => $"i-{i:00000}";
+
+    private static string Key(string prefix, int i) => EtcdKeys.Instance(prefix, Env, Service(i), Id(i));
+
+    private static ByteString Entry(int i) => ByteString.CopyFrom(JsonSerializer.SerializeToUtf8Bytes(new RegistryEntry
+    {
+        Service = Service(i),
+        InstanceId = Id(i),
+        Address = "10.0." + (i / 250 % 250) + "." + (i % 250),
+        Port = 8080,
+        Metadata = new Dictionary<string, string> { ["version"] = "1.4.2", ["zone"] = "a" },
+        RegisteredAt = DateTimeOffset.UnixEpoch,
+    }, ContractsJsonContext.Default.RegistryEntry));
+
+    private readonly record struct Cpu(TimeSpan Etcd, TimeSpan Self)
+    {
+        public static Cpu Now(int etcdPid)
+        {
+            using var etcd = Process.GetProcessById(etcdPid);
+            using var self = Process.GetCurrentProcess();
+            return new Cpu(etcd.TotalProcessorTime, self.TotalProcessorTime);
+        }
+
+        public static Cpu operator -(Cpu a, Cpu b) => new(a.Etcd - b.Etcd, a.Self - b.Self);
+    }
+
+    private sealed record Cost(double EtcdCpuPerSecond, double OwnCpuPerSecond, double EtcdRssMiB, double OwnRssMiB, double OwnManagedMiB);
+}
