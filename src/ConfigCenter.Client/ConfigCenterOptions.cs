@@ -53,4 +53,10 @@ public sealed class ConfigCenterOptions
 
     /// <summary>A stable id for this client instance, reported to the server. Default: host name + process id + random suffix.</summary>
     public string? InstanceId { get; set; }
+
+    /// <summary>
+    /// Whether this client leaves its presence (instance id and applied revisions, not discoverable) in the registry
+    /// when it has etcd endpoints, so the server's instances view shows it. Default: true.
+    /// </summary>
+    public bool Presence { get; set; } = true;
 }

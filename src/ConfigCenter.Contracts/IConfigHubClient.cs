@@ -41,6 +41,12 @@ public sealed record ClientInstanceInfo
     /// document of another generation is returned by Subscribe even when its revision is not higher.
     /// </summary>
     public IReadOnlyDictionary<string, string> KnownGenerations { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// True when the client leaves its own presence entry in the registry (it reads etcd); otherwise the server it is
+    /// connected to writes one for it. Absent (false) from older clients.
+    /// </summary>
+    public bool WritesPresence { get; init; }
 }
 
 /// <summary>Routes and header names shared by server and client.</summary>

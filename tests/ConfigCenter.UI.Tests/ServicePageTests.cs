@@ -3,7 +3,9 @@ using ConfigCenter.Etcd;
 using ConfigCenter.Server.Features.Registry;
 using ConfigCenter.Server.Features.Registry.Pages;
 using ConfigCenter.Server.Infrastructure;
+using ConfigCenter.Storage;
 using ConfigCenter.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -23,6 +25,10 @@ public sealed class ServicePageTests(EtcdClusterFixture etcd) : UiTestContext, I
         Services.AddSingleton(Options.Create(new ConfigCenterServerOptions { Etcd = { Prefix = prefix, Endpoints = [.. etcd.Endpoints] } }));
         Services.AddSingleton<Microsoft.Extensions.Logging.ILogger<RegistryView>>(NullLogger<RegistryView>.Instance);
         Services.AddSingleton<RegistryView>();
+        // The admin actions are not clicked here; their store is never opened.
+        Services.AddDbContextFactory<ConfigCenterDbContext>(o => o.UseSqlite("Data Source=:memory:"));
+        Services.AddSingleton<Microsoft.Extensions.Logging.ILogger<RegistryAdmin>>(NullLogger<RegistryAdmin>.Instance);
+        Services.AddSingleton<RegistryAdmin>();
 
         var cut = Render<ServicePage>(ps => ps.Add(p => p.Env, "dev").Add(p => p.Service, "user"));
 
@@ -31,6 +37,8 @@ public sealed class ServicePageTests(EtcdClusterFixture etcd) : UiTestContext, I
         Assert.Contains("warning", row, StringComparison.Ordinal);
         Assert.Contains("50 · eu-1", row, StringComparison.Ordinal);
         Assert.Contains("application r7", row, StringComparison.Ordinal);
+        Assert.NotNull(cut.Find("[data-testid=service-instances] tbody tr [data-testid=drain]"));
+        Assert.Contains("0 of 1 discoverable instances passing", cut.Find("[data-testid=passing-share]").TextContent, StringComparison.Ordinal);
 
         await etcd.Cluster.DeleteAsync($"{prefix}/registry/dev/user/u1");
 

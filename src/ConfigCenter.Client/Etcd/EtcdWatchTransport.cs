@@ -35,6 +35,9 @@ internal sealed class EtcdWatchTransport : IEtcdWatchHandler, IDisposable
 
     public IReadOnlyList<string> Endpoints => _connection.Endpoints;
 
+    /// <summary>The transport's etcd connection, shared with the instance's presence entry.</summary>
+    public EtcdConnection Connection => _connection;
+
     public Task RunAsync(CancellationToken ct) => _watch.RunAsync(ct);
 
     void IEtcdWatchHandler.OnSnapshot(IReadOnlyList<Mvccpb.KeyValue> kvs, long revision)

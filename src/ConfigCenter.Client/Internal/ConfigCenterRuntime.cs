@@ -26,6 +26,7 @@ internal sealed class ConfigCenterRuntime : IDisposable
     private readonly HubTransport? _hub;
     private readonly CacheWriter _cacheWriter;
     private readonly ClientMetrics _metrics;
+    private readonly InstancePresence? _presence;
 #pragma warning restore CA2213
 
     public ConfigCenterRuntime(ConfigCenterOptions options, Action<Dictionary<string, string?>> reload)
@@ -39,6 +40,7 @@ internal sealed class ConfigCenterRuntime : IDisposable
             Host = System.Environment.MachineName,
             ProcessId = System.Environment.ProcessId,
             ClientVersion = ClientVersion,
+            WritesPresence = options.Presence && options.Etcd.Endpoints.Count > 0,
         };
         _cache = new LastKnownGoodCache(options.CacheDirectory ?? LastKnownGoodCache.DefaultDirectory(options.App, options.Environment),
             options.App, options.Environment, _logger);
@@ -62,7 +64,15 @@ internal sealed class ConfigCenterRuntime : IDisposable
             transports.Add(_hub.Status);
         }
         Transports = transports;
+        if (_etcd is not null && options.Presence)
+        {
+            _presence = new InstancePresence(options, _etcd.Connection, instance, _hub is null ? "etcd" : "etcd+hub", _logger);
+            Applier.Applied += _presence.OnApplied;
+        }
     }
+
+    /// <summary>This client's presence entry in the registry; null without etcd or with presence disabled.</summary>
+    public InstancePresence? Presence => _presence;
 
     private static string ClientVersion { get; } =
         typeof(ConfigCenterRuntime).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
@@ -80,6 +90,7 @@ internal sealed class ConfigCenterRuntime : IDisposable
     {
         if (_etcd is not null) _running.Add(Task.Run(() => _etcd.RunAsync(_stop.Token)));
         if (_hub is not null) _running.Add(Task.Run(() => _hub.RunAsync(_stop.Token)));
+        _presence?.Start();
         if (_live.Wait(_options.StartupTimeout))
         {
             WaitForReload();
@@ -134,7 +145,9 @@ internal sealed class ConfigCenterRuntime : IDisposable
         if (_stop.IsCancellationRequested) return;
         _stop.Cancel();
         // Transports release their channels once their loops have seen the cancellation.
-        _ = Task.WhenAll(_running).ContinueWith(_ =>
+        // The presence lease is revoked before the connection it uses is disposed.
+        var presence = _presence is null ? Task.CompletedTask : _presence.DisposeAsync().AsTask();
+        _ = Task.WhenAll([.. _running, presence]).ContinueWith(_ =>
         {
             _etcd?.Dispose();
             _hub?.Dispose();

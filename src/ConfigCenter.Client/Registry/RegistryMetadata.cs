@@ -14,8 +14,9 @@ internal static class RegistryMetadata
     public const string Weight = "weight";
     public const string Draining = "draining";
 
-    /// <summary>In rotation: weight above 0 (or none given) and not draining.</summary>
+    /// <summary>In rotation: a registered service (not a config client's presence), weight above 0 (or none given) and not draining.</summary>
     public static bool InRotation(RegistryEntry entry) =>
-        !(entry.Metadata.TryGetValue(Draining, out var draining) && string.Equals(draining, "true", StringComparison.OrdinalIgnoreCase))
+        !PresenceMetadata.IsPresence(entry)
+        && !(entry.Metadata.TryGetValue(Draining, out var draining) && string.Equals(draining, "true", StringComparison.OrdinalIgnoreCase))
         && !(entry.Metadata.TryGetValue(Weight, out var weight) && int.TryParse(weight, NumberStyles.Integer, CultureInfo.InvariantCulture, out var w) && w <= 0);
 }

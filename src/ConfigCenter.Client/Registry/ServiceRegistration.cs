@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ConfigCenter.Contracts;
 using ConfigCenter.Etcd;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,7 @@ internal sealed class ServiceRegistration : IHostedLifecycleService, IAsyncDispo
     private readonly RegistrationEndpoint _endpoint;
     private readonly HealthCheckService? _health;
     private readonly IConfigCenterChanges? _changes;
+    private readonly IConfiguration? _configuration;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _signal = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
@@ -35,6 +37,7 @@ internal sealed class ServiceRegistration : IHostedLifecycleService, IAsyncDispo
         _endpoint = endpoint;
         _health = services.GetService(typeof(HealthCheckService)) as HealthCheckService;
         _changes = ConfigRevisions.Find(services);
+        _configuration = services.GetService(typeof(IConfiguration)) as IConfiguration;
         _logger = logger;
     }
 
@@ -75,7 +78,21 @@ internal sealed class ServiceRegistration : IHostedLifecycleService, IAsyncDispo
         keeper.Start();
         if (options.Required) await WaitRegisteredAsync(keeper, options.StartupTimeout, cancellationToken).ConfigureAwait(false);
         _subscription = _changes?.Subscribe(_ => Signal());
+        await FoldPresenceAsync(cancellationToken).ConfigureAwait(false);
         _loop = Task.Run(() => FollowAsync(_stop.Token), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// The registration entry carries the applied revisions too: the config clients' presence entries would list this
+    /// instance twice, so they go (registration wins).
+    /// </summary>
+    private async Task FoldPresenceAsync(CancellationToken ct)
+    {
+        if (_configuration is not IConfigurationRoot root) return;
+        foreach (var provider in root.Providers.OfType<ConfigCenterConfigurationProvider>())
+        {
+            if (provider.Runtime?.Presence is { } presence) await presence.StopAsync(ct).ConfigureAwait(false);
+        }
     }
 
     private async Task WaitRegisteredAsync(EtcdLeaseKeeper keeper, TimeSpan timeout, CancellationToken ct)

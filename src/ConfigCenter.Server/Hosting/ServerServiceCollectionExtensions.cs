@@ -57,6 +57,10 @@ internal static class ServerServiceCollectionExtensions
         services.AddSingleton<ReleaseReader>();
         services.AddSingleton<Features.Instances.InstanceTracker>();
         services.AddSingleton<Features.Registry.RegistryView>();
+        services.AddSingleton<Features.Instances.InstanceDirectory>();
+        services.AddSingleton<Features.Instances.HubPresenceWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<Features.Instances.HubPresenceWriter>());
+        services.AddSingleton<Features.Registry.RegistryAdmin>();
         services.AddConfigCenterAuth();
         services.AddConfigCenterApiKeys();
         services.AddConfigCenterHealth();

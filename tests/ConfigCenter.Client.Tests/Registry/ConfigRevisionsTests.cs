@@ -29,6 +29,8 @@ public sealed class ConfigRevisionsTests(EtcdClusterFixture etcd) : IClassFixtur
 
             await WaitFor.ConditionAsync(() => RegistrySettings.All(discovery, "user").SingleOrDefault()?.ConfigRevisions.GetValueOrDefault("application") == 2,
                 TimeSpan.FromSeconds(5), "the new revision in the registry");
+            // The registration carries the revisions: the config client's presence entry folded into it.
+            Assert.DoesNotContain(RegistrySettings.All(discovery, "user"), PresenceMetadata.IsPresence);
         }
         finally
         {

@@ -52,6 +52,10 @@ public sealed class InstanceTracker(TimeProvider time)
     public IReadOnlyList<InstanceView> List(string app, string env) =>
         [.. _instances.Where(p => p.Key.App == app && p.Key.Env == env).Select(p => p.Value.ToView()).OrderBy(v => v.InstanceId, StringComparer.Ordinal)];
 
+    /// <summary>Every tracked instance of an app and environment with what it reported at subscribe.</summary>
+    public IReadOnlyList<(InstanceView View, ClientInstanceInfo Info)> Tracked(string app, string env) =>
+        [.. _instances.Where(p => p.Key.App == app && p.Key.Env == env).Select(p => (p.Value.ToView(), p.Value.Info))];
+
     public int Count(bool connectedOnly = true) => _instances.Values.Count(s => !connectedOnly || s.Connected);
 
     private sealed class InstanceState(ClientInstanceInfo info)
@@ -82,4 +86,23 @@ public sealed record InstanceView(
     string Transport,
     bool Connected,
     DateTimeOffset LastSeen,
-    IReadOnlyDictionary<string, long> Revisions);
+    IReadOnlyDictionary<string, long> Revisions)
+{
+    /// <summary>True when the instance is connected to the hub of the replica that answers.</summary>
+    public bool Hub { get; init; }
+
+    /// <summary>True when the instance is in the registry (its own presence or registration, or a replica's for it).</summary>
+    public bool Registered { get; init; }
+
+    /// <summary>The registered service name; null when the instance is only known from this replica's hub.</summary>
+    public string? Service { get; init; }
+
+    /// <summary>True for a presence-only entry (not discoverable), false for a full registration.</summary>
+    public bool Presence { get; init; }
+
+    /// <summary>The registered health: passing, warning or critical.</summary>
+    public string? Health { get; init; }
+
+    /// <summary>True when an admin or the instance took it out of discovery.</summary>
+    public bool Draining { get; init; }
+}

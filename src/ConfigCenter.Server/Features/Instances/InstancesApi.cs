@@ -3,17 +3,18 @@ using ConfigCenter.Server.Features.Auth;
 namespace ConfigCenter.Server.Features.Instances;
 
 /// <summary>
-/// <c>GET /api/v1/apps/{app}/envs/{env}/instances</c>: confirmed delivery — every client instance of an app and
-/// environment and the revision of each namespace it reported as applied.
+/// <c>GET /api/v1/apps/{app}/envs/{env}/instances</c>: every instance of an app and environment from the registry
+/// (any transport, any server replica) plus this replica's hub clients, with the revision of each namespace applied.
 /// </summary>
 internal static class InstancesApi
 {
     public static IEndpointRouteBuilder MapInstancesApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/apps/{app}/envs/{env}/instances", (string app, string env, InstanceTracker tracker) => Results.Ok(tracker.List(app, env)))
+        app.MapGet("/api/v1/apps/{app}/envs/{env}/instances",
+                async (string app, string env, InstanceDirectory instances, CancellationToken ct) => Results.Ok(await instances.ListAsync(app, env, ct)))
             .RequireAuthorization(AuthConstants.ManagementPolicy)
             .WithTags("Instances")
-            .WithSummary("Client instances of an app and environment with the revision each applied per namespace.");
+            .WithSummary("Instances of an app and environment (registry and this replica's hub) with the revision each applied per namespace.");
         return app;
     }
 }

@@ -17,6 +17,8 @@ internal static class RegistryApi
         var group = app.MapGroup("/api/v1/registry/{env}/services").RequireAuthorization(AuthConstants.ManagementPolicy).WithTags("Registry");
         group.MapGet("", ListAsync).WithSummary("Registered services of an environment with instance and healthy counts.");
         group.MapGet("/{service}", GetAsync).WithSummary("The registered instances of one service.");
+        group.MapPost("/{service}/{instanceId}/drain", DrainAsync).WithSummary("Takes an instance out of discovery without deregistering it (audited).");
+        group.MapDelete("/{service}/{instanceId}", DeregisterAsync).WithSummary("Deletes an instance's registry entry (audited).");
         return app;
     }
 
@@ -49,6 +51,22 @@ internal static class RegistryApi
         {
             return Unreachable();
         }
+    }
+
+    private static async Task<IResult> DrainAsync(string env, string service, string instanceId, RegistryAdmin admin, HttpContext http, CancellationToken ct)
+    {
+        if (Names.ValidateEnvironment(env) is { } error) return Results.Problem(error.Message, statusCode: StatusCodes.Status400BadRequest);
+        return await admin.DrainAsync(env, service, instanceId, http.User.UserName(), ct)
+            ? Results.NoContent()
+            : Results.Problem($"Instance '{instanceId}' of service '{service}' is not registered in {env}.", statusCode: StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<IResult> DeregisterAsync(string env, string service, string instanceId, RegistryAdmin admin, HttpContext http, CancellationToken ct)
+    {
+        if (Names.ValidateEnvironment(env) is { } error) return Results.Problem(error.Message, statusCode: StatusCodes.Status400BadRequest);
+        return await admin.DeregisterAsync(env, service, instanceId, http.User.UserName(), ct)
+            ? Results.NoContent()
+            : Results.Problem($"Instance '{instanceId}' of service '{service}' is not registered in {env}.", statusCode: StatusCodes.Status404NotFound);
     }
 
     private static IResult Unreachable() =>

@@ -17,6 +17,8 @@ public sealed partial class InstancesPage : UiPageBase, IDisposable
     [Parameter] public string Ns { get; set; } = "";
 
     [Inject] private InstanceTracker Tracker { get; set; } = default!;
+    [Inject] private InstanceDirectory Directory { get; set; } = default!;
+    [Inject] private Registry.RegistryView Registry { get; set; } = default!;
     [Inject] private ReleaseCache Cache { get; set; } = default!;
 
     private List<BreadcrumbItem> Crumbs => [new("Dashboard", "/"), new("Apps", "/apps"), new(App, $"/apps/{App}"),
@@ -25,30 +27,39 @@ public sealed partial class InstancesPage : UiPageBase, IDisposable
     protected override void OnInitialized()
     {
         Tracker.Changed += OnInstancesChanged;
+        Registry.Changed += OnRegistryChanged;
         Cache.Published += OnPublished;
     }
 
-    protected override void OnParametersSet() => Load();
+    protected override Task OnParametersSetAsync() => LoadAsync();
 
-    private void Load()
+    private async Task LoadAsync()
     {
-        _instances = Tracker.List(App, Env);
+        _instances = await Directory.ListAsync(App, Env, CancellationToken.None);
         _live = Cache.Get(Env, App, Ns)?.Document.Revision;
     }
 
+    private void Refresh() => _ = InvokeAsync(async () => { await LoadAsync(); StateHasChanged(); });
+
     private void OnInstancesChanged(string app, string env)
     {
-        if (app == App && env == Env) _ = InvokeAsync(() => { Load(); StateHasChanged(); });
+        if (app == App && env == Env) Refresh();
+    }
+
+    private void OnRegistryChanged(string env)
+    {
+        if (env == Env) Refresh();
     }
 
     private void OnPublished(ReleaseDocument document)
     {
-        if (document.App == App && document.Environment == Env) _ = InvokeAsync(() => { Load(); StateHasChanged(); });
+        if (document.App == App && document.Environment == Env) Refresh();
     }
 
     public void Dispose()
     {
         Tracker.Changed -= OnInstancesChanged;
+        Registry.Changed -= OnRegistryChanged;
         Cache.Published -= OnPublished;
     }
 }

@@ -15,6 +15,23 @@ public sealed partial class ServicePage : UiPageBase, IDisposable
     [Parameter] public string Service { get; set; } = "";
 
     [Inject] private RegistryView Registry { get; set; } = default!;
+    [Inject] private RegistryAdmin Admin { get; set; } = default!;
+
+    private int Discoverable => _instances.Count(i => !PresenceMetadata.IsPresence(i) && Meta(i, PresenceMetadata.Draining) != "true");
+
+    private int Passing => _instances.Count(i => !PresenceMetadata.IsPresence(i) && Meta(i, PresenceMetadata.Draining) != "true" && i.Health == "passing");
+
+    private async Task DrainAsync(RegistryEntry entry)
+    {
+        var done = await Admin.DrainAsync(Env, Service, entry.InstanceId, await UserNameAsync(), CancellationToken.None);
+        Snackbar.Add(done ? $"Draining {entry.InstanceId}: discovery no longer returns it." : $"{entry.InstanceId} is no longer registered.", done ? Severity.Success : Severity.Warning);
+    }
+
+    private async Task DeregisterAsync(RegistryEntry entry)
+    {
+        var done = await Admin.DeregisterAsync(Env, Service, entry.InstanceId, await UserNameAsync(), CancellationToken.None);
+        Snackbar.Add(done ? $"Deregistered {entry.InstanceId}." : $"{entry.InstanceId} is no longer registered.", done ? Severity.Success : Severity.Warning);
+    }
 
     private List<BreadcrumbItem> Crumbs => [new("Dashboard", "/"), new("Services", "/services"), new($"{Service} ({Env})", null, disabled: true)];
 
