@@ -104,7 +104,7 @@ public sealed class NotAConfigCenterServerTests(StandaloneServerFixture fixture)
         public static async Task<NotFoundHost> StartAsync()
         {
             var url = $"http://127.0.0.1:{FreePort.Get()}";
-            var builder = WebApplication.CreateSlimBuilder();
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = EmptyContentRoot.Path });
             builder.WebHost.UseUrls(url);
             var app = builder.Build();
             app.Run(context =>

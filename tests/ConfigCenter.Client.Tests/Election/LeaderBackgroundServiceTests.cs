@@ -1,3 +1,4 @@
+using ConfigCenter.Client.Tests.Infrastructure;
 using ConfigCenter.Etcd;
 using ConfigCenter.Testing;
 using Microsoft.Extensions.Configuration;
@@ -37,7 +38,7 @@ public sealed class LeaderBackgroundServiceTests(EtcdClusterFixture etcd) : ICla
 
     private async Task<IHost> StartAsync(string prefix, string instance, WorkLedger ledger)
     {
-        var builder = Host.CreateApplicationBuilder();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = EmptyContentRoot.Path });
         var values = new Dictionary<string, string?>
         {
             ["ConfigCenter:App"] = "reports",

@@ -32,7 +32,7 @@ internal sealed class RegisteredService : IAsyncDisposable
     public static WebApplication Build(RegistrySettings settings, Action<ServiceRegistrationOptions>? configure = null,
         Action<WebApplicationBuilder>? builder = null, CapturingLoggerProvider? logs = null)
     {
-        var b = WebApplication.CreateSlimBuilder();
+        var b = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = EmptyContentRoot.Path });
         b.WebHost.UseUrls("http://127.0.0.1:0");
         b.Logging.ClearProviders();
         if (logs is not null) b.Logging.AddProvider(logs);
