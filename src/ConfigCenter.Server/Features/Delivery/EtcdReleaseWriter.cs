@@ -53,16 +53,10 @@ internal sealed class EtcdReleaseWriter(EtcdConnection etcd, ILogger<EtcdRelease
                     if (!IsNewer(row, head)) continue;
                     txn.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = EtcdRanges.Key(row.EtcdKey), Value = UnsafeByteOperations.UnsafeWrap(row.Document) } });
                 }
-                txn.Compare.Add(new Compare
-                {
-                    Key = EtcdRanges.Key(row.EtcdKey),
-                    Target = Compare.Types.CompareTarget.Mod,
-                    Result = Compare.Types.CompareResult.Equal,
-                    ModRevision = modRevision,
-                });
+                txn.Compare.Add(EtcdKv.ModRevisionEquals(EtcdRanges.Key(row.EtcdKey), modRevision));
             }
             if (txn.Success.Count == 0) return;
-            var response = await etcd.CallAsync((invoker, options) => new KV.KVClient(invoker).TxnAsync(txn, options).ResponseAsync, ct);
+            var response = await etcd.TxnAsync(txn, ct);
             if (response.Succeeded)
             {
                 foreach (var row in newest)
@@ -100,7 +94,7 @@ internal sealed class EtcdReleaseWriter(EtcdConnection etcd, ILogger<EtcdRelease
     {
         var read = new TxnRequest();
         foreach (var row in rows) read.Success.Add(new RequestOp { RequestRange = new RangeRequest { Key = EtcdRanges.Key(row.EtcdKey) } });
-        var response = await etcd.CallAsync((invoker, options) => new KV.KVClient(invoker).TxnAsync(read, options).ResponseAsync, ct);
+        var response = await etcd.TxnAsync(read, ct);
         var result = new Dictionary<string, (ReleaseHeadInEtcd, long)>(StringComparer.Ordinal);
         for (var i = 0; i < rows.Count; i++)
         {

@@ -4,7 +4,6 @@ using ConfigCenter.Server.Features.Namespaces;
 using ConfigCenter.Server.Infrastructure;
 using ConfigCenter.Storage;
 using ConfigCenter.Storage.Entities;
-using Etcdserverpb;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -26,8 +25,7 @@ internal sealed class OutboxReconciler(
     {
         var prefix = options.Value.Etcd.Prefix;
         var root = EtcdKeys.ConfigRoot(prefix);
-        var range = await etcd.CallAsync((invoker, callOptions) => new KV.KVClient(invoker).RangeAsync(
-            new RangeRequest { Key = EtcdRanges.Key(root), RangeEnd = EtcdRanges.PrefixEnd(root) }, callOptions).ResponseAsync, ct);
+        var range = await etcd.GetPrefixAsync(root, ct);
         var stored = range.Kvs.ToDictionary(kv => kv.Key.ToStringUtf8(), kv => ReleaseDocuments.HeadOf(kv.Value.Span), StringComparer.Ordinal);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -21,7 +21,7 @@ internal sealed class RegistryAdmin(EtcdConnection etcd, IOptions<ConfigCenterSe
     public async Task<bool> DrainAsync(string env, string service, string instanceId, string user, CancellationToken ct)
     {
         var key = Key(env, service, instanceId);
-        var range = await etcd.CallAsync((invoker, o) => new KV.KVClient(invoker).RangeAsync(new RangeRequest { Key = EtcdRanges.Key(key) }, o).ResponseAsync, ct);
+        var range = await etcd.GetAsync(key, ct);
         if (range.Kvs.Count == 0) return false;
         var kv = range.Kvs[0];
         var entry = JsonSerializer.Deserialize(kv.Value.Span, ContractsJsonContext.Default.RegistryEntry)!;
@@ -29,9 +29,9 @@ internal sealed class RegistryAdmin(EtcdConnection etcd, IOptions<ConfigCenterSe
         var json = Google.Protobuf.ByteString.CopyFrom(JsonSerializer.SerializeToUtf8Bytes(entry with { Metadata = metadata }, ContractsJsonContext.Default.RegistryEntry));
         // Only the version read is changed, and on the instance's own lease (IgnoreLease), so it still vanishes with it.
         var txn = new TxnRequest();
-        txn.Compare.Add(new Compare { Key = kv.Key, Target = Compare.Types.CompareTarget.Mod, Result = Compare.Types.CompareResult.Equal, ModRevision = kv.ModRevision });
+        txn.Compare.Add(EtcdKv.ModRevisionEquals(kv.Key, kv.ModRevision));
         txn.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = kv.Key, Value = json, IgnoreLease = true } });
-        var result = await etcd.CallAsync((invoker, o) => new KV.KVClient(invoker).TxnAsync(txn, o).ResponseAsync, ct);
+        var result = await etcd.TxnAsync(txn, ct);
         if (!result.Succeeded) return await DrainAsync(env, service, instanceId, user, ct);
         await AuditAsync(user, "registry.drain", key, ct);
         logger.LogInformation("{User} drained {Key}", user, key);
@@ -42,7 +42,7 @@ internal sealed class RegistryAdmin(EtcdConnection etcd, IOptions<ConfigCenterSe
     public async Task<bool> DeregisterAsync(string env, string service, string instanceId, string user, CancellationToken ct)
     {
         var key = Key(env, service, instanceId);
-        var deleted = await etcd.CallAsync((invoker, o) => new KV.KVClient(invoker).DeleteRangeAsync(new DeleteRangeRequest { Key = EtcdRanges.Key(key) }, o).ResponseAsync, ct);
+        var deleted = await etcd.DeleteAsync(key, ct);
         if (deleted.Deleted == 0) return false;
         await AuditAsync(user, "registry.deregister", key, ct);
         logger.LogInformation("{User} deregistered {Key}", user, key);

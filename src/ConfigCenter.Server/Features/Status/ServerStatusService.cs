@@ -2,7 +2,6 @@ using ConfigCenter.Etcd;
 using ConfigCenter.Server.Features.Delivery;
 using ConfigCenter.Server.Infrastructure;
 using ConfigCenter.Storage;
-using Etcdserverpb;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -35,8 +34,7 @@ public sealed class ServerStatusService(
             {
                 try
                 {
-                    var list = await etcd.CallAsync((invoker, o) => new Cluster.ClusterClient(invoker).MemberListAsync(new MemberListRequest(),
-                        o.WithDeadline(DateTime.UtcNow.AddSeconds(2))).ResponseAsync, ct);
+                    var list = await etcd.MemberListAsync(TimeSpan.FromSeconds(2), ct);
                     members = [.. list.Members.Select(m => $"{m.Name} {string.Join(' ', m.ClientURLs)}")];
                     reachable = true;
                 }
