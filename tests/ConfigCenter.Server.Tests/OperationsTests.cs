@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using ConfigCenter.Server.Features.Status;
 using ConfigCenter.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ConfigCenter.Server.Tests;
 
@@ -34,11 +36,42 @@ public sealed class OperationsTests
 
         await cluster.StopMemberAsync(0);
 
-        using var ready = await client.GetAsync("/health/ready");
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
-        // Anonymous probes learn the verdict, not the endpoints or the etcd error text.
-        Assert.Equal("Unhealthy", await ready.Content.ReadAsStringAsync());
+        // A verdict is reused for ReadinessProbe.ReuseFor (1 s), so the next probe after that sees etcd gone.
+        var deadline = DateTime.UtcNow + ReadinessProbe.ReuseFor + TimeSpan.FromSeconds(5);
+        HttpResponseMessage ready;
+        while (true)
+        {
+            ready = await client.GetAsync("/health/ready");
+            if (ready.StatusCode == HttpStatusCode.ServiceUnavailable || DateTime.UtcNow > deadline) break;
+            ready.Dispose();
+            await Task.Delay(100);
+        }
+        using (ready)
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            // Anonymous probes learn the verdict, not the endpoints or the etcd error text.
+            Assert.Equal("Unhealthy", await ready.Content.ReadAsStringAsync());
+        }
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Readiness_ManyConcurrentProbes_ShareOneEtcdProbe()
+    {
+        await using var cluster = await EtcdCluster.StartAsync(1);
+        await using var host = await ConfigCenterServerHost.StartAsync(cluster.Endpoints);
+        using var client = host.CreateHttpClient();
+        var probe = host.Services.GetRequiredService<ReadinessProbe>();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+        await Task.Delay(ReadinessProbe.ReuseFor); // the first verdict expires: the burst below starts a fresh probe
+        var before = probe.ProbeCount;
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => client.GetAsync("/health/ready")));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        foreach (var a in answers) a.Dispose();
+        // One probe per second of burst at most (the burst may straddle a boundary on a loaded machine), never one per request.
+        Assert.InRange(probe.ProbeCount - before, 1, 3);
     }
 
     [Fact]

@@ -9,6 +9,7 @@ internal static class StatusApi
     public static IServiceCollection AddConfigCenterHealth(this IServiceCollection services)
     {
         services.AddSingleton<ServerStatusService>();
+        services.AddSingleton<ReadinessProbe>();
         services.AddHealthChecks().AddCheck<ReadinessCheck>("configcenter", tags: ["ready"]);
         return services;
     }
@@ -30,15 +31,12 @@ internal static class StatusApi
         return context.Response.WriteAsync(report.Status == HealthStatus.Healthy ? "Healthy" : "Unhealthy", context.RequestAborted);
     }
 
-    private sealed class ReadinessCheck(ServerStatusService status) : IHealthCheck
+    private sealed class ReadinessCheck(ReadinessProbe probe) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
-            var s = await status.GetAsync(probeEtcd: true, cancellationToken);
-            if (s.Etcd is { Reachable: false } etcd) return HealthCheckResult.Unhealthy($"etcd is not reachable: {etcd.LastError}");
-            if (s.Outbox.OldestPendingAgeSeconds > ServerStatusService.StuckAfter.TotalSeconds)
-                return HealthCheckResult.Unhealthy($"The outbox is stuck: {s.Outbox.Pending} releases pending for {s.Outbox.OldestPendingAgeSeconds:F0} s.");
-            return HealthCheckResult.Healthy($"{s.Mode} mode, {s.PublishedNamespaces} namespaces published");
+            var verdict = await probe.GetAsync().WaitAsync(cancellationToken);
+            return verdict.Ready ? HealthCheckResult.Healthy(verdict.Description) : HealthCheckResult.Unhealthy(verdict.Description);
         }
     }
 }
