@@ -5,7 +5,8 @@ namespace ConfigCenter.SampleService;
 /// <summary>
 /// The registry half of the sample: with etcd endpoints configured the service registers itself, <c>GET /whoami</c>
 /// says which instance answered, and <c>GET /call/{service}</c> calls an instance of another (or this) service by
-/// name through <c>HttpClient</c> + service discovery, <c>http://{service}</c>, and returns who answered.
+/// name through <c>HttpClient</c> + service discovery, <c>http://{service}</c>, and returns who answered; a background
+/// job runs on the elected leader only, and <c>GET /leader</c> shows whether this instance leads and its job's ticks.
 /// </summary>
 public static class SampleRegistry
 {
@@ -26,13 +27,20 @@ public static class SampleRegistry
         builder.Services.AddServiceDiscovery().AddConfigCenterServiceEndpoints();
         // The handler resolves the host of each request (http://{service}) to a registered instance, round robin.
         builder.Services.AddHttpClient(PeersClient, c => c.Timeout = TimeSpan.FromSeconds(5)).AddServiceDiscovery();
+        // A job only one instance runs at a time: the leader of the sample-job election.
+        builder.Services.AddConfigCenterLeaderElection(LeaderJob.Election, configuration.GetValue<TimeSpan?>("Sample:Leader:Ttl"));
+        builder.Services.AddSingleton<LeaderJobState>();
+        builder.Services.AddHostedService<LeaderJob>();
         return builder;
     }
 
-    /// <summary>Maps <c>/whoami</c> and <c>/call/{service}</c>.</summary>
+    /// <summary>Maps <c>/whoami</c>, <c>/call/{service}</c> and <c>/leader</c>.</summary>
     public static WebApplication MapSampleRegistry(this WebApplication app)
     {
         app.MapGet("/whoami", (HttpContext context) => new WhoAmI(InstanceId, context.Connection.LocalPort));
+        app.MapGet("/leader", (IServiceProvider services) => services.GetService<LeaderJobState>() is { } state
+            ? Results.Ok(new LeaderStatus(InstanceId, state.IsLeader, state.Ticks, state.FencingToken))
+            : Results.Problem("The leader job needs ConfigCenter:Etcd:Endpoints.", statusCode: StatusCodes.Status503ServiceUnavailable));
         app.MapGet("/call/{service}", async (string service, IServiceProvider services, ILogger<WhoAmI> logger, CancellationToken ct) =>
         {
             if (services.GetService<IHttpClientFactory>() is not { } factory)

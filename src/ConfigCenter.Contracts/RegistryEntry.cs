@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ConfigCenter.Contracts;
 
 /// <summary>A service instance registered under <c>{prefix}/registry/{env}/{service}/{instanceId}</c> on a lease.</summary>
@@ -29,4 +31,11 @@ public sealed record RegistryEntry
 
     /// <summary>The configuration revision applied per namespace.</summary>
     public IReadOnlyDictionary<string, long> ConfigRevisions { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>
+    /// The protection threshold (0 to 1) the service's discovery applies: below this share of passing instances it
+    /// returns them all. Optional: absent in entries written before it existed and in presence entries.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ProtectionThreshold { get; init; }
 }

@@ -39,6 +39,18 @@ public static class EtcdKv
             options.WithDeadline(DateTime.UtcNow + timeout)).ResponseAsync, ct);
     }
 
+    /// <summary>
+    /// The seconds <paramref name="leaseId"/> has left; -1 when etcd no longer knows it (expired or revoked). Tells a key
+    /// deleted by hand from one that vanished with its lease.
+    /// </summary>
+    public static async Task<long> LeaseTimeToLiveAsync(this EtcdConnection etcd, long leaseId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(etcd);
+        var response = await etcd.CallAsync((invoker, options) => new Lease.LeaseClient(invoker).LeaseTimeToLiveAsync(
+            new LeaseTimeToLiveRequest { ID = leaseId }, options).ResponseAsync, ct).ConfigureAwait(false);
+        return response.TTL;
+    }
+
     /// <summary>A guard that holds while <paramref name="key"/> still has <paramref name="modRevision"/> (0 = the key is absent).</summary>
     public static Compare ModRevisionEquals(ByteString key, long modRevision) => new()
     {

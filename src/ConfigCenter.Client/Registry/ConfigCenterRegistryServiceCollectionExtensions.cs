@@ -13,6 +13,7 @@ public static class ConfigCenterRegistryServiceCollectionExtensions
     /// <summary>
     /// Registers this process in the registry once the server listens, on an etcd lease kept alive every TTL/3; its
     /// health follows the application's health checks; stopping the host revokes the lease before the server stops.
+    /// Inject <see cref="IServiceRegistration"/> to change weight or draining at run time (changes of the options do so too).
     /// Options bind from <c>ConfigCenter:Registration</c>, then <paramref name="configure"/> runs. Invalid settings
     /// fail start-up with a clear message, before anything is written.
     /// </summary>
@@ -33,6 +34,7 @@ public static class ConfigCenterRegistryServiceCollectionExtensions
             sp => sp.GetRequiredService<ServiceRegistrationValidator>()));
         services.TryAddSingleton<RegistrationEndpoint>();
         services.TryAddSingleton<ServiceRegistration>();
+        services.TryAddSingleton<IServiceRegistration>(sp => sp.GetRequiredService<ServiceRegistration>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ServiceRegistration>(sp => sp.GetRequiredService<ServiceRegistration>()));
         return services;
     }

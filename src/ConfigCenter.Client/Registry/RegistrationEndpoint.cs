@@ -33,6 +33,7 @@ internal sealed class RegistrationEndpoint(RegistryEtcd etcd, IServiceProvider s
             Port = port,
             Scheme = scheme,
             Metadata = metadata,
+            ProtectionThreshold = options.ProtectionThreshold,
         };
     }
 

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Text.Json;
 using ConfigCenter.Contracts;
 using ConfigCenter.Etcd;
+using Google.Protobuf;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -11,12 +13,14 @@ namespace ConfigCenter.Client.Registry;
 
 /// <summary>
 /// Registers this process once the server listens, keeps the entry on an <see cref="EtcdLeaseKeeper"/> lease, re-puts it
-/// when the application's health or applied config revisions change, and revokes the lease as the host starts
-/// stopping, so the instance leaves discovery before it stops serving.
+/// when the application's health, applied config revisions, weight or draining change, and revokes the lease as the host
+/// starts stopping, so the instance leaves discovery before it stops serving. It watches its own key: weight and
+/// draining an admin wrote are kept in every later put, and a key deleted by hand while the lease lives stays deleted.
 /// </summary>
-internal sealed class ServiceRegistration : IHostedLifecycleService, IAsyncDisposable
+internal sealed partial class ServiceRegistration : IServiceRegistration, IHostedLifecycleService, IAsyncDisposable
 {
-    private readonly IOptions<ServiceRegistrationOptions> _options;
+    private const int RememberedPuts = 32;
+    private readonly IOptionsMonitor<ServiceRegistrationOptions> _options;
     private readonly RegistryEtcd _etcd;
     private readonly RegistrationEndpoint _endpoint;
     private readonly HealthCheckService? _health;
@@ -24,12 +28,23 @@ internal sealed class ServiceRegistration : IHostedLifecycleService, IAsyncDispo
     private readonly IConfiguration? _configuration;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _signal = new(0, 1);
+    // Serialises every put and state change, so what etcd holds is always the last state decided.
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
+    // The values this process put, oldest first: a watch event carrying one of them is our own write coming back.
+    private readonly LinkedList<ByteString> _ownPuts = new();
+    private readonly Lock _state = new();
     private EtcdLeaseKeeper? _keeper;
     private IDisposable? _subscription;
+    private IDisposable? _optionsSubscription;
     private Task _loop = Task.CompletedTask;
+    private Task _watchLoop = Task.CompletedTask;
+    private bool _draining;
+    private int _weight;
+    private (bool Draining, int Weight) _configured;
+    private volatile bool _deregistered;
 
-    public ServiceRegistration(IOptions<ServiceRegistrationOptions> options, RegistryEtcd etcd, RegistrationEndpoint endpoint,
+    public ServiceRegistration(IOptionsMonitor<ServiceRegistrationOptions> options, RegistryEtcd etcd, RegistrationEndpoint endpoint,
         IServiceProvider services, ILogger<ServiceRegistration> logger)
     {
         _options = options;
@@ -44,6 +59,10 @@ internal sealed class ServiceRegistration : IHostedLifecycleService, IAsyncDispo
     /// <summary>The entry as last put; null before the host started.</summary>
     public RegistryEntry? Entry { get; private set; }
 
+    public RegistryEntry? Current => Entry;
+
+    public bool IsDeregistered => _deregistered;
+
     /// <summary>The etcd key of this instance; null before the host started.</summary>
     public string? Key { get; private set; }
 
@@ -53,7 +72,12 @@ internal sealed class ServiceRegistration : IHostedLifecycleService, IAsyncDispo
     public Task StartingAsync(CancellationToken cancellationToken)
     {
         // Reading the options runs their validation: bad settings stop start-up before anything reaches etcd.
-        _ = _options.Value;
+        var options = _options.CurrentValue;
+        lock (_state)
+        {
+            _configured = (options.Draining, options.Weight);
+            (_draining, _weight) = _configured;
+        }
         return Task.CompletedTask;
     }
 
@@ -62,24 +86,35 @@ internal sealed class ServiceRegistration : IHostedLifecycleService, IAsyncDispo
     public async Task StartedAsync(CancellationToken cancellationToken)
     {
         // Here every hosted service has started, the server included: its addresses are the ones it really listens on.
-        var options = _options.Value;
-        var entry = _endpoint.Describe(options) with
+        var options = _options.CurrentValue;
+        var described = _endpoint.Describe(options) with
         {
             Health = await CheckHealthAsync(cancellationToken).ConfigureAwait(false),
             ConfigRevisions = ConfigRevisions.Of(_changes, _etcd.App, _etcd.Environment),
             RegisteredAt = _etcd.Settings.TimeProvider.GetUtcNow(),
         };
-        Key = EtcdKeys.Instance(_etcd.Prefix, _etcd.Environment, entry.Service, entry.InstanceId);
+        Key = EtcdKeys.Instance(_etcd.Prefix, _etcd.Environment, described.Service, described.InstanceId);
         var keeper = new EtcdLeaseKeeper(_etcd.Connection, options.Ttl, _logger);
         keeper.LeaseGranted += OnLeaseGranted;
         keeper.LeaseLost += OnLeaseLost;
         _keeper = keeper;
-        await PutAsync(entry, cancellationToken).ConfigureAwait(false);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Weight or draining set through IServiceRegistration before start win over the options.
+            await PutLockedAsync(WithState(described), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
         keeper.Start();
         if (options.Required) await WaitRegisteredAsync(keeper, options.StartupTimeout, cancellationToken).ConfigureAwait(false);
         _subscription = _changes?.Subscribe(_ => Signal());
+        _optionsSubscription = _options.OnChange(OnOptionsChanged);
         await FoldPresenceAsync(cancellationToken).ConfigureAwait(false);
         _loop = Task.Run(() => FollowAsync(_stop.Token), CancellationToken.None);
+        StartObserving();
     }
 
     /// <summary>
@@ -113,7 +148,9 @@ internal sealed class ServiceRegistration : IHostedLifecycleService, IAsyncDispo
         // Before the server stops: revoking deletes the entry at once, so callers move elsewhere while we still answer.
         await _stop.CancelAsync().ConfigureAwait(false);
         _subscription?.Dispose();
+        _optionsSubscription?.Dispose();
         await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await StopObservingAsync().ConfigureAwait(false);
         if (_keeper is { } keeper) await keeper.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -121,24 +158,114 @@ internal sealed class ServiceRegistration : IHostedLifecycleService, IAsyncDispo
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    public Task SetDrainingAsync(bool draining, CancellationToken ct) => ChangeAsync(draining, null, "the application", ct);
+
+    public Task SetWeightAsync(int weight, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(weight);
+        return ChangeAsync(null, weight, "the application", ct);
+    }
+
+    public async Task RegisterAgainAsync(CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (!_deregistered || Entry is not { } entry) return;
+            _deregistered = false;
+            _logger.LogWarning("Registering {Key} again after its hand deregistration, as the application asked", Key);
+            await PutLockedAsync(WithState(entry) with { RegisteredAt = _etcd.Settings.TimeProvider.GetUtcNow() }, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Sets weight and/or draining and puts the entry when it changed (nothing is written while deregistered by hand).</summary>
+    private async Task ChangeAsync(bool? draining, int? weight, string by, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            lock (_state)
+            {
+                if (draining is { } d) _draining = d;
+                if (weight is { } w) _weight = w;
+            }
+            if (Entry is not { } entry) return;
+            var next = WithState(entry);
+            if (Same(next, entry)) return;
+            _logger.LogInformation("{By} set {Key} draining={Draining} weight={Weight}", by, Key, next.Metadata.ContainsKey(RegistryMetadata.Draining), next.Metadata[RegistryMetadata.Weight]);
+            await PutLockedAsync(next, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Options reloaded (e.g. a release published through ConfigCenter): weight and draining follow when their
+    /// configured values changed; a reload that left them alone keeps what the app or an admin set since.
+    /// </summary>
+    private void OnOptionsChanged(ServiceRegistrationOptions options, string? name)
+    {
+        if (name is { Length: > 0 } && name != Options.DefaultName) return;
+        bool? draining = null;
+        int? weight = null;
+        lock (_state)
+        {
+            if (options.Draining != _configured.Draining) draining = options.Draining;
+            if (options.Weight != _configured.Weight) weight = options.Weight;
+            _configured = (options.Draining, options.Weight);
+        }
+        if (draining is null && weight is null) return;
+        _ = ApplyAsync();
+
+        async Task ApplyAsync()
+        {
+            try
+            {
+                await ChangeAsync(draining, weight, "The ConfigCenter:Registration options", _stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                // Stopping: the entry is about to go anyway.
+            }
+            catch (Exception e)
+            {
+                _logger.LogWarning("Registering the changed weight/draining of {Key} failed: {Error}; the lease keeper puts it again once etcd answers", Key, e.Message);
+            }
+        }
+    }
+
     /// <summary>Re-checks health every interval, and at once when a config release was applied; re-puts on a change.</summary>
     private async Task FollowAsync(CancellationToken ct)
     {
-        var interval = _options.Value.HealthCheckInterval;
+        var interval = _options.CurrentValue.HealthCheckInterval;
         while (!ct.IsCancellationRequested)
         {
             try
             {
                 await _signal.WaitAsync(interval, ct).ConfigureAwait(false);
-                var current = Entry!;
                 var health = await CheckHealthAsync(ct).ConfigureAwait(false);
                 var revisions = ConfigRevisions.Of(_changes, _etcd.App, _etcd.Environment);
-                if (health == current.Health && ConfigRevisions.Same(revisions, current.ConfigRevisions)) continue;
-                if (health != current.Health)
+                await _gate.WaitAsync(ct).ConfigureAwait(false);
+                try
                 {
-                    _logger.LogInformation("Instance {Service}/{InstanceId} health {Old} → {New}", current.Service, current.InstanceId, current.Health, health);
+                    var current = Entry!;
+                    if (health == current.Health && ConfigRevisions.Same(revisions, current.ConfigRevisions)) continue;
+                    if (health != current.Health)
+                    {
+                        _logger.LogInformation("Instance {Service}/{InstanceId} health {Old} → {New}", current.Service, current.InstanceId, current.Health, health);
+                    }
+                    await PutLockedAsync(WithState(current with { Health = health, ConfigRevisions = revisions }), ct).ConfigureAwait(false);
                 }
-                await PutAsync(current with { Health = health, ConfigRevisions = revisions }, ct).ConfigureAwait(false);
+                finally
+                {
+                    _gate.Release();
+                }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -152,13 +279,42 @@ internal sealed class ServiceRegistration : IHostedLifecycleService, IAsyncDispo
         }
     }
 
-    private async Task PutAsync(RegistryEntry entry, CancellationToken ct)
+    /// <summary>The entry with this process's current weight and draining. Call under the gate.</summary>
+    private RegistryEntry WithState(RegistryEntry entry)
+    {
+        var metadata = new Dictionary<string, string>(entry.Metadata, StringComparer.Ordinal);
+        lock (_state)
+        {
+            metadata[RegistryMetadata.Weight] = _weight.ToString(CultureInfo.InvariantCulture);
+            if (_draining) metadata[RegistryMetadata.Draining] = "true";
+            else metadata.Remove(RegistryMetadata.Draining);
+        }
+        return entry with { Metadata = metadata };
+    }
+
+    private static bool Same(RegistryEntry a, RegistryEntry b) => Serialize(a).Equals(Serialize(b));
+
+    private static ByteString Serialize(RegistryEntry entry) =>
+        ByteString.CopyFrom(JsonSerializer.SerializeToUtf8Bytes(entry, ContractsJsonContext.Default.RegistryEntry));
+
+    /// <summary>Puts <paramref name="entry"/> on the lease (not while deregistered by hand). Call under the gate.</summary>
+    private async Task PutLockedAsync(RegistryEntry entry, CancellationToken ct)
     {
         Entry = entry;
-        var json = JsonSerializer.SerializeToUtf8Bytes(entry, ContractsJsonContext.Default.RegistryEntry);
+        if (_deregistered)
+        {
+            _logger.LogInformation("Not registering {Key} again: it was deregistered by hand (restart the process or call IServiceRegistration.RegisterAgainAsync)", Key);
+            return;
+        }
+        var json = Serialize(entry);
+        lock (_ownPuts)
+        {
+            _ownPuts.AddLast(json);
+            while (_ownPuts.Count > RememberedPuts) _ownPuts.RemoveFirst();
+        }
         try
         {
-            await _keeper!.PutAsync(Key!, Google.Protobuf.ByteString.CopyFrom(json), ct).ConfigureAwait(false);
+            await _keeper!.PutAsync(Key!, json, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (!ct.IsCancellationRequested && EtcdErrors.IsUnreachable(e))
         {
@@ -204,7 +360,7 @@ internal sealed class ServiceRegistration : IHostedLifecycleService, IAsyncDispo
         {
             _logger.LogInformation("Registered {Key} ({Scheme}://{Address}:{Port}) on lease {LeaseId}", Key, Entry?.Scheme, Entry?.Address, Entry?.Port, e.LeaseId);
         }
-        else
+        else if (!_deregistered)
         {
             _logger.LogWarning("Registered {Key} again on lease {LeaseId} after losing lease {Previous}", Key, e.LeaseId, e.PreviousLeaseId);
         }
@@ -217,9 +373,12 @@ internal sealed class ServiceRegistration : IHostedLifecycleService, IAsyncDispo
     {
         if (!_stop.IsCancellationRequested) await _stop.CancelAsync().ConfigureAwait(false);
         _subscription?.Dispose();
+        _optionsSubscription?.Dispose();
         await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await StopObservingAsync().ConfigureAwait(false);
         if (_keeper is not null) await _keeper.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
         _signal.Dispose();
+        _gate.Dispose();
     }
 }

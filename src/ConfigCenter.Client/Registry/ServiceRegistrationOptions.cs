@@ -43,10 +43,17 @@ public sealed class ServiceRegistrationOptions
     /// <summary>The zone or data centre, registered as metadata <c>zone</c>.</summary>
     public string? Zone { get; set; }
 
-    /// <summary>The load-balancing weight, registered as metadata <c>weight</c>; 0 takes the instance out of discovery without deregistering it. Default 100.</summary>
+    /// <summary>
+    /// The load-balancing weight, registered as metadata <c>weight</c>; 0 takes the instance out of discovery without
+    /// deregistering it. Default 100. A change of this option at run time (e.g. published through ConfigCenter) is
+    /// registered at once; so is <see cref="IServiceRegistration.SetWeightAsync"/>.
+    /// </summary>
     public int Weight { get; set; } = 100;
 
-    /// <summary>When true the instance stays registered but discovery stops returning it (metadata <c>draining</c>).</summary>
+    /// <summary>
+    /// When true the instance stays registered but discovery stops returning it (metadata <c>draining</c>). A change of
+    /// this option at run time is registered at once; so is <see cref="IServiceRegistration.SetDrainingAsync"/>.
+    /// </summary>
     public bool Draining { get; set; }
 
     /// <summary>
@@ -57,6 +64,12 @@ public sealed class ServiceRegistrationOptions
 
     /// <summary>How long a <see cref="Required"/> registration may take at start-up. Default 5 s.</summary>
     public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The protection threshold (0 to 1) registered with the entry, so the server can show when discovery of this service
+    /// returns every instance. Default: <c>ConfigCenter:Discovery:ProtectionThreshold</c> (what discovery uses), else 0.
+    /// </summary>
+    public double? ProtectionThreshold { get; set; }
 
     /// <summary>Free-form metadata, e.g. tags. The well-known keys above win over the same keys here.</summary>
     public IDictionary<string, string> Metadata { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace ConfigCenter.Client.Registry;
@@ -6,12 +8,18 @@ namespace ConfigCenter.Client.Registry;
 /// Fills the service name from <c>ConfigCenter:App</c> and refuses settings that cannot register, at start-up and
 /// before anything is written to etcd.
 /// </summary>
-internal sealed class ServiceRegistrationValidator(RegistryEtcd etcd) :
+internal sealed class ServiceRegistrationValidator(RegistryEtcd etcd, IConfiguration configuration) :
     IPostConfigureOptions<ServiceRegistrationOptions>, IValidateOptions<ServiceRegistrationOptions>
 {
     public void PostConfigure(string? name, ServiceRegistrationOptions options)
     {
         if (string.IsNullOrEmpty(options.ServiceName)) options.ServiceName = etcd.App;
+        if (options.ProtectionThreshold is null)
+        {
+            // What this process's discovery applies (ConfigCenter:Discovery), so the server shows the same threshold.
+            var discovery = configuration[$"{ServiceRegistryOptions.SectionName}:{nameof(ServiceRegistryOptions.ProtectionThreshold)}"];
+            options.ProtectionThreshold = double.TryParse(discovery, NumberStyles.Float, CultureInfo.InvariantCulture, out var threshold) ? threshold : 0;
+        }
     }
 
     public ValidateOptionsResult Validate(string? name, ServiceRegistrationOptions options)
@@ -26,6 +34,7 @@ internal sealed class ServiceRegistrationValidator(RegistryEtcd etcd) :
         if (options.Ttl < TimeSpan.FromSeconds(2)) failures.Add($"Ttl {options.Ttl} is too short: use at least 2 s.");
         if (options.HealthCheckInterval <= TimeSpan.Zero) failures.Add("HealthCheckInterval must be positive.");
         if (options.StartupTimeout <= TimeSpan.Zero) failures.Add("StartupTimeout must be positive.");
+        if (options.ProtectionThreshold is < 0 or > 1) failures.Add($"ProtectionThreshold {options.ProtectionThreshold} is invalid: use 0 (off) to 1.");
         if (options.Weight < 0) failures.Add($"Weight {options.Weight} is invalid: use 0 (out of rotation) or more.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

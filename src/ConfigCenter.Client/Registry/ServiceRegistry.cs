@@ -53,6 +53,10 @@ internal sealed class ServiceRegistry : IServiceRegistry, IAsyncDisposable
         return new CancellationChangeToken(Volatile.Read(ref _changed).Token);
     }
 
+    /// <summary>
+    /// The instances discovery returns; logs (once each way) when the protection threshold starts and stops applying.
+    /// Runs on a query and on every change of the service.
+    /// </summary>
     private IReadOnlyList<RegistryEntry> Select(string service, IReadOnlyList<RegistryEntry> all)
     {
         var inRotation = all.Where(RegistryMetadata.InRotation).ToList();
@@ -78,8 +82,10 @@ internal sealed class ServiceRegistry : IServiceRegistry, IAsyncDisposable
     {
         if (_etcd.Problem() is { } problem) throw new InvalidOperationException($"ConfigCenter discovery cannot start: {problem}");
         var cache = new EtcdRegistryCache(_etcd.Connection, _etcd.Prefix, _etcd.Environment, _logger);
-        cache.Changed += (_, _) =>
+        cache.Changed += (_, services) =>
         {
+            // Protection starts and ends when the instances change, not when someone next asks: log it then.
+            foreach (var service in services) Select(service, cache.GetInstances(service));
             // Swap first, then cancel: a reader that takes the token after the swap sees the new state.
             var previous = Interlocked.Exchange(ref _changed, new CancellationTokenSource());
             previous.Cancel();

@@ -115,8 +115,8 @@ public sealed class InstancePresenceTests(ServerWithEtcdFixture fixture) : IClas
 
         Assert.Null(await fixture.Etcd.GetAsync(EtcdKeys.Instance(fixture.Server.Prefix, env, "user", drained.InstanceId)));
         var services = await WaitFor.ValueAsync(() => fixture.Api.GetJsonAsync($"/api/v1/registry/{env}/services/user"),
-            s => s.GetArrayLength() == 1, FewSeconds, "the deregistered instance gone from the registry API");
-        Assert.Equal(kept.InstanceId, services[0].GetProperty("instanceId").GetString());
+            s => s.GetProperty("instances").GetArrayLength() == 1, FewSeconds, "the deregistered instance gone from the registry API");
+        Assert.Equal(kept.InstanceId, services.GetProperty("instances")[0].GetProperty("instanceId").GetString());
         audit = await fixture.Api.GetJsonAsync("/api/v1/audit?take=50");
         Assert.Contains(audit.EnumerateArray(), a => a.GetProperty("action").GetString() == "registry.deregister");
         using var missing = await fixture.Api.Http.DeleteAsync(new Uri(path, UriKind.Relative));

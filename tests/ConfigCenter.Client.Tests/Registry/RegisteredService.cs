@@ -24,6 +24,9 @@ internal sealed class RegisteredService : IAsyncDisposable
 
     public ServiceRegistration Registration => App.Services.GetRequiredService<ServiceRegistration>();
 
+    /// <summary>What the application injects to change its own registration.</summary>
+    public IServiceRegistration Own => App.Services.GetRequiredService<IServiceRegistration>();
+
     public string InstanceId => Registration.Entry?.InstanceId ?? throw new InvalidOperationException("Not registered yet.");
 
     /// <summary>The port Kestrel actually bound.</summary>
@@ -43,7 +46,7 @@ internal sealed class RegisteredService : IAsyncDisposable
     }
 
     public static async Task<RegisteredService> StartAsync(RegistrySettings settings, Action<ServiceRegistrationOptions>? configure = null,
-        Action<WebApplicationBuilder>? builder = null)
+        Action<WebApplicationBuilder>? builder = null, CapturingLoggerProvider? logs = null)
     {
         RegisteredService? service = null;
         var app = Build(settings, o =>
@@ -54,7 +57,7 @@ internal sealed class RegisteredService : IAsyncDisposable
         {
             builder?.Invoke(b);
             b.Services.AddHealthChecks().AddCheck("switch", () => new HealthCheckResult(service!.Health));
-        });
+        }, logs);
         service = new RegisteredService(app);
         app.MapGet("/who", () => service.InstanceId);
         await app.StartAsync();

@@ -3,6 +3,7 @@ using ConfigCenter.Etcd;
 using ConfigCenter.Testing;
 using Etcdserverpb;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ConfigCenter.Client.Tests.Registry;
@@ -143,6 +144,49 @@ public sealed class RegistrationTests(EtcdClusterFixture etcd) : IClassFixture<E
         Assert.Equal(healthy.InstanceId, Assert.Single(await plainView.GetRequiredService<IServiceRegistry>().GetInstancesAsync("user", CancellationToken.None)).InstanceId);
         var all = await protectedView.GetRequiredService<IServiceRegistry>().GetInstancesAsync("user", CancellationToken.None);
         Assert.Equal(new[] { healthy.InstanceId, sick.InstanceId }.Order(StringComparer.Ordinal), all.Select(e => e.InstanceId).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task ProtectionThreshold_IsLoggedWhenItStartsAndWhenItEnds_AsTheHealthChanges()
+    {
+        var settings = NewSettings();
+        using var logs = new Infrastructure.CapturingLoggerProvider();
+        await using var view = settings.Discovery(protectionThreshold: 0.6, more: s => s.AddLogging(b => b.AddProvider(logs)));
+        await using var healthy = await RegisteredService.StartAsync(settings);
+        await using var flapping = await RegisteredService.StartAsync(settings);
+        // One query starts the cache; from here on only the watch runs, nobody asks.
+        await WaitFor.ConditionAsync(async () => (await view.GetRequiredService<IServiceRegistry>().GetInstancesAsync("user", CancellationToken.None)).Count == 2,
+            TimeSpan.FromSeconds(5), "both registered");
+        Assert.False(logs.Has(Microsoft.Extensions.Logging.LogLevel.Warning, "Protection threshold"));
+
+        flapping.Health = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy;
+
+        await WaitFor.ConditionAsync(() => logs.Has(Microsoft.Extensions.Logging.LogLevel.Warning, "Protection threshold: 1 of 2 instances of user are passing"),
+            TimeSpan.FromSeconds(5), "the start of protection logged");
+        flapping.Health = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy;
+        await WaitFor.ConditionAsync(() => logs.Has(Microsoft.Extensions.Logging.LogLevel.Information, "Protection threshold lifted for user: 2 of 2"),
+            TimeSpan.FromSeconds(5), "the end of protection logged");
+        Assert.Single(logs.Entries, e => e.Message.StartsWith("Protection threshold:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Entry_CarriesTheProtectionThreshold_FromTheOptionOrFromDiscovery()
+    {
+        var settings = NewSettings();
+        await using var discovery = settings.Discovery();
+        await using var explicitly = await RegisteredService.StartAsync(settings, o => o.ProtectionThreshold = 0.25);
+        await using var fromDiscovery = await RegisteredService.StartAsync(settings, builder: b => b.Configuration["ConfigCenter:Discovery:ProtectionThreshold"] = "0.4");
+        await using var unset = await RegisteredService.StartAsync(settings);
+
+        await WaitFor.ConditionAsync(() => RegistrySettings.All(discovery, "user").Count == 3, TimeSpan.FromSeconds(5), "three registered");
+        var thresholds = RegistrySettings.All(discovery, "user").ToDictionary(e => e.InstanceId, e => e.ProtectionThreshold);
+        Assert.Equal(0.25, thresholds[explicitly.InstanceId]);
+        Assert.Equal(0.4, thresholds[fromDiscovery.InstanceId]);
+        Assert.Equal(0, thresholds[unset.InstanceId]);
+
+        await using var bad = RegisteredService.Build(settings, o => o.ProtectionThreshold = 1.5);
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => bad.StartAsync());
+        Assert.Contains("ProtectionThreshold 1.5 is invalid", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -25,7 +25,8 @@ internal sealed class SampleProcess : IAsyncDisposable
     /// <summary>The last lines the process wrote, for failure messages.</summary>
     public string Output => string.Join(Environment.NewLine, _output.TakeLast(40));
 
-    public static SampleProcess Start(RegistrySettings settings, int port, TimeSpan ttl, string cacheDirectory)
+    public static SampleProcess Start(RegistrySettings settings, int port, TimeSpan ttl, string cacheDirectory,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var dll = SampleDll();
         var info = new ProcessStartInfo("dotnet")
@@ -43,6 +44,7 @@ internal sealed class SampleProcess : IAsyncDisposable
         info.Environment["ConfigCenter__CacheDirectory"] = cacheDirectory;
         info.Environment["ConfigCenter__Registration__Ttl"] = ttl.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
 
         var process = new Process { StartInfo = info };
         var sample = new SampleProcess(process, port);
@@ -66,6 +68,17 @@ internal sealed class SampleProcess : IAsyncDisposable
     public void KillHard() => _process.Kill(entireProcessTree: true);
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>SIGTERM: the host shuts down gracefully (revokes its lease, resigns its election) and exits.</summary>
+    public async Task TerminateAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync().ConfigureAwait(false);
+        }
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+    }
 
     public async ValueTask DisposeAsync()
     {

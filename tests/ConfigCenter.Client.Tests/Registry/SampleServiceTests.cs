@@ -54,6 +54,69 @@ public sealed class SampleServiceTests(EtcdClusterFixture etcd) : IClassFixture<
         Assert.All(answered, id => Assert.Equal(idA, id));
     }
 
+    [Fact]
+    public async Task LeaderJob_RunsOnExactlyOneInstance_AndMovesOnWhenTheLeaderStops_OrIsKilled()
+    {
+        var settings = new RegistrySettings(etcd.Endpoints, EtcdClusterFixtureBase.NewPrefix(), App: Service);
+        var leaderSettings = new Dictionary<string, string> { ["Sample__Leader__Ttl"] = "00:00:03", ["Sample__Leader__TickInterval"] = "00:00:00.200" };
+        var ports = FreePort.Get(3);
+        await using var a = SampleProcess.Start(settings, ports[0], Ttl, Path.Combine(_cacheDirectory, "a"), leaderSettings);
+        await using var b = SampleProcess.Start(settings, ports[1], Ttl, Path.Combine(_cacheDirectory, "b"), leaderSettings);
+        await using var c = SampleProcess.Start(settings, ports[2], Ttl, Path.Combine(_cacheDirectory, "c"), leaderSettings);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        foreach (var sample in new[] { a, b, c }) await WhoAmIAsync(http, sample);
+        SampleProcess[] running = [a, b, c];
+
+        var first = await OneLeaderTicksAsync(http, running);
+
+        // Stopped (SIGTERM): the host resigns on the way out, another instance takes over without waiting for the TTL.
+        await first.TerminateAsync(TimeSpan.FromSeconds(15));
+        running = [.. running.Where(s => s != first)];
+        var stoppedAt = Stopwatch.StartNew();
+        var second = await OneLeaderTicksAsync(http, running);
+        Assert.True(stoppedAt.Elapsed < Ttl, $"took over {stoppedAt.Elapsed.TotalSeconds:0.0} s after the leader stopped");
+
+        // Killed (-9): nobody resigns; the last instance takes over once the lease runs out.
+        second.KillHard();
+        running = [.. running.Where(s => s != second)];
+        var killedAt = Stopwatch.StartNew();
+        var third = await OneLeaderTicksAsync(http, running);
+        // TTL + 2 s to take over, plus the three ticks (0.6 s) and the polling this test waits for.
+        Assert.True(killedAt.Elapsed < Ttl + TimeSpan.FromSeconds(3),
+            $"took over {killedAt.Elapsed.TotalSeconds:0.0} s after the leader was killed (TTL {Ttl.TotalSeconds} s)");
+        Assert.Single(running, s => s == third);
+    }
+
+    /// <summary>
+    /// Waits until one of <paramref name="samples"/> leads and its job has ticked 3 more times, checking on every round
+    /// that no two lead at once and that only the leader's count moves.
+    /// </summary>
+    private static async Task<SampleProcess> OneLeaderTicksAsync(HttpClient http, IReadOnlyList<SampleProcess> samples)
+    {
+        var before = new Dictionary<SampleProcess, long>();
+        foreach (var sample in samples) before[sample] = (await LeaderAsync(http, sample)).Ticks;
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            var states = new List<(SampleProcess Sample, LeaderStatus Status)>();
+            foreach (var sample in samples) states.Add((sample, await LeaderAsync(http, sample)));
+            var leaders = states.Where(s => s.Status.IsLeader).ToList();
+            Assert.True(leaders.Count <= 1, $"{leaders.Count} instances lead at once: {string.Join(", ", leaders.Select(l => l.Status.Instance))}");
+            if (leaders.Count == 1 && leaders[0].Status.Ticks >= before[leaders[0].Sample] + 3)
+            {
+                // Followers: their job did not run meanwhile.
+                foreach (var (sample, status) in states.Where(s => !s.Status.IsLeader)) Assert.Equal(before[sample], status.Ticks);
+                Assert.True(leaders[0].Status.FencingToken > 0);
+                return leaders[0].Sample;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"no single leader with a ticking job among {samples.Count} samples within 20 s");
+    }
+
+    private static async Task<LeaderStatus> LeaderAsync(HttpClient http, SampleProcess sample) =>
+        (await http.GetFromJsonAsync<LeaderStatus>(new Uri(sample.BaseAddress, "/leader")))!;
+
     public void Dispose()
     {
         try
@@ -98,6 +161,8 @@ public sealed class SampleServiceTests(EtcdClusterFixture etcd) : IClassFixture<
     }
 
     private sealed record WhoAmI(string InstanceId, int Port);
+
+    private sealed record LeaderStatus(string Instance, bool IsLeader, long Ticks, long FencingToken);
 
     private sealed record CallResult(string Caller, WhoAmI AnsweredBy, int Attempts);
 }

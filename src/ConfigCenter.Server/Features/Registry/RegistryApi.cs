@@ -1,3 +1,4 @@
+using ConfigCenter.Contracts;
 using ConfigCenter.Core;
 using ConfigCenter.Server.Features.Auth;
 
@@ -9,15 +10,34 @@ namespace ConfigCenter.Server.Features.Registry;
 /// </summary>
 internal static class RegistryApi
 {
-    /// <summary>One service of an environment: how many instances are registered and how many pass their health checks.</summary>
-    public sealed record ServiceSummary(string Name, int Instances, int Healthy);
+    /// <summary>
+    /// One service of an environment: how many instances are registered and how many pass their health checks; how many
+    /// are discoverable (in rotation), the share of those passing, the protection threshold the instances registered,
+    /// and whether it is active (discovery returns every instance in rotation, healthy or not).
+    /// </summary>
+    public sealed record ServiceSummary(string Name, int Instances, int Healthy, int Discoverable, double? HealthyShare, double ProtectionThreshold, bool ProtectionActive)
+    {
+        public static ServiceSummary Of(string name, IReadOnlyList<RegistryEntry> instances)
+        {
+            var protection = ServiceProtection.Of(instances);
+            return new ServiceSummary(name, instances.Count, instances.Count(i => i.Health == "passing"), protection.Discoverable,
+                protection.HealthyShare, protection.Threshold, protection.Active);
+        }
+    }
+
+    /// <summary>One service with its protection state (as in <see cref="ServiceSummary"/>) and every registered instance.</summary>
+    public sealed record ServiceDetail(string Name, int Discoverable, int Passing, double? HealthyShare, double ProtectionThreshold, bool ProtectionActive,
+        IReadOnlyList<RegistryEntry> Instances);
 
     public static IEndpointRouteBuilder MapRegistryApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/registry/{env}/services").RequireAuthorization(AuthConstants.ManagementPolicy).WithTags("Registry");
         group.MapGet("", ListAsync).WithSummary("Registered services of an environment with instance and healthy counts.");
-        group.MapGet("/{service}", GetAsync).WithSummary("The registered instances of one service.");
-        group.MapPost("/{service}/{instanceId}/drain", DrainAsync).WithSummary("Takes an instance out of discovery without deregistering it (audited).");
+        group.MapGet("/{service}", GetAsync).WithSummary("One service: its protection state and its registered instances.");
+        group.MapPost("/{service}/{instanceId}/drain", (string env, string service, string instanceId, RegistryAdmin admin, HttpContext http, CancellationToken ct) =>
+            DrainAsync(env, service, instanceId, true, admin, http, ct)).WithSummary("Takes an instance out of discovery without deregistering it; the instance keeps it (audited). 412 when the entry kept changing.");
+        group.MapPost("/{service}/{instanceId}/resume", (string env, string service, string instanceId, RegistryAdmin admin, HttpContext http, CancellationToken ct) =>
+            DrainAsync(env, service, instanceId, false, admin, http, ct)).WithSummary("Puts a drained instance back in rotation (audited). 412 when the entry kept changing.");
         group.MapDelete("/{service}/{instanceId}", DeregisterAsync).WithSummary("Deletes an instance's registry entry (audited).");
         return app;
     }
@@ -28,8 +48,7 @@ internal static class RegistryApi
         try
         {
             var services = await registry.ServicesAsync(env, ct);
-            return Results.Ok(services.OrderBy(s => s.Key, StringComparer.Ordinal)
-                .Select(s => new ServiceSummary(s.Key, s.Value.Count, s.Value.Count(i => i.Health == "passing"))).ToList());
+            return Results.Ok(services.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => ServiceSummary.Of(s.Key, s.Value)).ToList());
         }
         catch (TimeoutException)
         {
@@ -44,7 +63,7 @@ internal static class RegistryApi
         {
             var services = await registry.ServicesAsync(env, ct);
             return services.TryGetValue(service, out var instances)
-                ? Results.Ok(instances)
+                ? Results.Ok(Detail(service, instances))
                 : Results.Problem($"No instance of service '{service}' is registered in {env}.", statusCode: StatusCodes.Status404NotFound);
         }
         catch (TimeoutException)
@@ -53,12 +72,17 @@ internal static class RegistryApi
         }
     }
 
-    private static async Task<IResult> DrainAsync(string env, string service, string instanceId, RegistryAdmin admin, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> DrainAsync(string env, string service, string instanceId, bool draining, RegistryAdmin admin, HttpContext http, CancellationToken ct)
     {
         if (Names.ValidateEnvironment(env) is { } error) return Results.Problem(error.Message, statusCode: StatusCodes.Status400BadRequest);
-        return await admin.DrainAsync(env, service, instanceId, http.User.UserName(), ct)
-            ? Results.NoContent()
-            : Results.Problem($"Instance '{instanceId}' of service '{service}' is not registered in {env}.", statusCode: StatusCodes.Status404NotFound);
+        return await admin.DrainAsync(env, service, instanceId, http.User.UserName(), ct, draining) switch
+        {
+            RegistryAdminResult.Done => Results.NoContent(),
+            RegistryAdminResult.Conflict => Results.Problem(
+                $"Instance '{instanceId}' of service '{service}' changed under each of {RegistryAdmin.GuardAttempts} attempts; try again.",
+                statusCode: StatusCodes.Status412PreconditionFailed, title: "The registry entry kept changing"),
+            _ => Results.Problem($"Instance '{instanceId}' of service '{service}' is not registered in {env}.", statusCode: StatusCodes.Status404NotFound),
+        };
     }
 
     private static async Task<IResult> DeregisterAsync(string env, string service, string instanceId, RegistryAdmin admin, HttpContext http, CancellationToken ct)
@@ -67,6 +91,12 @@ internal static class RegistryApi
         return await admin.DeregisterAsync(env, service, instanceId, http.User.UserName(), ct)
             ? Results.NoContent()
             : Results.Problem($"Instance '{instanceId}' of service '{service}' is not registered in {env}.", statusCode: StatusCodes.Status404NotFound);
+    }
+
+    private static ServiceDetail Detail(string service, IReadOnlyList<RegistryEntry> instances)
+    {
+        var protection = ServiceProtection.Of(instances);
+        return new ServiceDetail(service, protection.Discoverable, protection.Passing, protection.HealthyShare, protection.Threshold, protection.Active, instances);
     }
 
     private static IResult Unreachable() =>

@@ -39,6 +39,15 @@ public sealed partial class InstancesPage : UiPageBase, IDisposable
         _live = Cache.Get(Env, App, Ns)?.Document.Revision;
     }
 
+    /// <summary>Host, then the pid and client version when the instance told them (registry entries without them show neither).</summary>
+    private static string HostText(InstanceView instance)
+    {
+        var text = instance.Host;
+        if (instance.ProcessId > 0) text += $" (pid {instance.ProcessId})";
+        if (!string.IsNullOrEmpty(instance.ClientVersion)) text += $" · client {instance.ClientVersion}";
+        return text;
+    }
+
     private void Refresh() => _ = InvokeAsync(async () => { await LoadAsync(); StateHasChanged(); });
 
     private void OnInstancesChanged(string app, string env)

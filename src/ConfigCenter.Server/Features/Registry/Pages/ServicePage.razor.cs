@@ -17,15 +17,22 @@ public sealed partial class ServicePage : UiPageBase, IDisposable
     [Inject] private RegistryView Registry { get; set; } = default!;
     [Inject] private RegistryAdmin Admin { get; set; } = default!;
 
-    private int Discoverable => _instances.Count(i => !PresenceMetadata.IsPresence(i) && Meta(i, PresenceMetadata.Draining) != "true");
+    private ServiceProtection Protection => ServiceProtection.Of(_instances);
 
-    private int Passing => _instances.Count(i => !PresenceMetadata.IsPresence(i) && Meta(i, PresenceMetadata.Draining) != "true" && i.Health == "passing");
-
-    private async Task DrainAsync(RegistryEntry entry)
+    private async Task DrainAsync(RegistryEntry entry, bool draining)
     {
-        var done = await Admin.DrainAsync(Env, Service, entry.InstanceId, await UserNameAsync(), CancellationToken.None);
-        Snackbar.Add(done ? $"Draining {entry.InstanceId}: discovery no longer returns it." : $"{entry.InstanceId} is no longer registered.", done ? Severity.Success : Severity.Warning);
+        var result = await Admin.DrainAsync(Env, Service, entry.InstanceId, await UserNameAsync(), CancellationToken.None, draining);
+        var (message, severity) = result switch
+        {
+            RegistryAdminResult.Done when draining => ($"Draining {entry.InstanceId}: discovery no longer returns it.", Severity.Success),
+            RegistryAdminResult.Done => ($"{entry.InstanceId} is back in rotation.", Severity.Success),
+            RegistryAdminResult.Conflict => ($"{entry.InstanceId} kept changing; try again.", Severity.Warning),
+            _ => ($"{entry.InstanceId} is no longer registered.", Severity.Warning),
+        };
+        Snackbar.Add(message, severity);
     }
+
+    private static string Percent(double? share) => share is { } s ? s.ToString("P0", System.Globalization.CultureInfo.InvariantCulture).Replace(" ", "", StringComparison.Ordinal) : "–";
 
     private async Task DeregisterAsync(RegistryEntry entry)
     {

@@ -32,8 +32,7 @@ public sealed partial class ServicesPage : UiPageBase, IDisposable
         try
         {
             var services = await Registry.ServicesAsync(env, CancellationToken.None);
-            _services[env] = [.. services.OrderBy(s => s.Key, StringComparer.Ordinal)
-                .Select(s => new RegistryApi.ServiceSummary(s.Key, s.Value.Count, s.Value.Count(i => i.Health == "passing")))];
+            _services[env] = [.. services.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => RegistryApi.ServiceSummary.Of(s.Key, s.Value))];
             _errors.Remove(env);
         }
         catch (TimeoutException)
@@ -47,6 +46,8 @@ public sealed partial class ServicesPage : UiPageBase, IDisposable
 
     private static string HealthText(RegistryApi.ServiceSummary s) =>
         s.Healthy == s.Instances ? "all passing" : s.Healthy == 0 ? "none passing" : $"{s.Instances - s.Healthy} not passing";
+
+    private static string Percent(double? share) => share is { } s ? s.ToString("P0", System.Globalization.CultureInfo.InvariantCulture).Replace(" ", "", StringComparison.Ordinal) : "–";
 
     private void OnRegistryChanged(string env) => _ = InvokeAsync(async () =>
     {
