@@ -37,7 +37,7 @@ internal sealed class RegistryBenchmark : IBenchmark
         await using var etcd = await EtcdCluster.StartAsync(1, ct);
         var endpoint = etcd.Endpoints[0];
         var etcdPid = etcd[0].ProcessId ?? throw new InvalidOperationException("etcd is not running");
-        Console.WriteLine($"etcd {endpoint} pid {etcdPid}; {instances:N0} instances over {Connections} connections, {Workers} concurrent registrations");
+        Console.WriteLine($"etcd {endpoint} pid {etcdPid}; {instances:N0} instances over {Connections} connections, {Workers} concurrent registrations; load {File.ReadAllText("/proc/loadavg").Trim()}; server GC {System.Runtime.GCSettings.IsServerGC}, {System.Runtime.GCSettings.LatencyMode}");
 
         // --- raw: lease grant + put, then keep-alive of every lease over one stream per channel -------------------------
         var channels = Enumerable.Range(0, Connections).Select(_ => GrpcChannel.ForAddress(endpoint)).ToArray();
@@ -118,9 +118,13 @@ internal sealed class RegistryBenchmark : IBenchmark
         await cache.WaitReadyAsync(ct);
 
         await using var watch = await EtcdWatchProbe.StartAsync(endpoint, "/raw-probe/");
+        // A raw watch on the registry prefix too: when etcd delivered the registration's put to a plain watcher, so the
+        // cache's own delivery and dispatch can be told apart from etcd's.
+        await using var registryWatch = await EtcdWatchProbe.StartAsync(endpoint, EtcdKeys.RegistryPrefix("/cc", Env));
         var registered = new List<double>();
         var rawPut = new List<double>();
         var rawGrantPut = new List<double>();
+        var samples = new List<ProbeSample>();
         var keepers = new List<EtcdLeaseKeeper>();
         try
         {
@@ -129,21 +133,41 @@ internal sealed class RegistryBenchmark : IBenchmark
                 var i = instances + p;
                 var seen = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
                 pending[Id(i)] = (Service(i), seen);
+                var before = ProbeState.Now();
                 var start = Stopwatch.GetTimestamp();
                 var keeper = new EtcdLeaseKeeper(connection, Ttl);
                 keepers.Add(keeper);
+                long granted = 0;
+                keeper.LeaseGranted += (_, _) => Interlocked.CompareExchange(ref granted, Stopwatch.GetTimestamp(), 0);
                 await keeper.PutAsync(Key("/cc", i), Entry(i), ct);
                 keeper.Start();
-                registered.Add(Stopwatch.GetElapsedTime(start, await seen.Task.WaitAsync(TimeSpan.FromSeconds(10), ct)).TotalMilliseconds);
+                // A canary queued right behind the keeper's loop: when the thread pool got to it is when the loop could start.
+                var canary = Task.Run(Stopwatch.GetTimestamp, ct);
+                var at = await seen.Task.WaitAsync(TimeSpan.FromSeconds(10), ct);
+                var after = ProbeState.Now();
+                var total = Stopwatch.GetElapsedTime(start, at).TotalMilliseconds;
+                registered.Add(total);
                 pending.TryRemove(Id(i), out _);
+                var queued = await canary;
+                var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 10;
+                long etcdSeen;
+                while (!registryWatch.TryGetLastPut(Key("/cc", i), out etcdSeen))
+                {
+                    if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException($"the raw registry watch never saw {Key("/cc", i)}");
+                    await Task.Yield();
+                }
 
-                rawPut.Add(await RawToWatchAsync(watch, $"/raw-probe/put/{p}", async key =>
-                    await new KV.KVClient(channel).PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = Entry(i) }, cancellationToken: ct), ct));
+                var put = await RawToWatchAsync(watch, $"/raw-probe/put/{p}", async key =>
+                    await new KV.KVClient(channel).PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = Entry(i) }, cancellationToken: ct), ct);
+                rawPut.Add(put);
                 rawGrantPut.Add(await RawToWatchAsync(watch, $"/raw-probe/lease/{p}", async key =>
                 {
                     var grant = await new Lease.LeaseClient(channel).LeaseGrantAsync(new LeaseGrantRequest { TTL = (long)Ttl.TotalSeconds }, cancellationToken: ct);
                     await new KV.KVClient(channel).PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = Entry(i), Lease = grant.ID }, cancellationToken: ct);
                 }, ct));
+                samples.Add(new ProbeSample(p, total,
+                    Ms(start, queued), Ms(queued, Interlocked.Read(ref granted)), Ms(Interlocked.Read(ref granted), etcdSeen), Ms(etcdSeen, at), put,
+                    before, after));
                 await Task.Delay(10, ct);
             }
         }
@@ -151,6 +175,7 @@ internal sealed class RegistryBenchmark : IBenchmark
         {
             await Task.WhenAll(keepers.Select(k => k.DisposeAsync().AsTask()));
         }
+        PrintProbes(samples);
 
         registered.Sort();
         rawPut.Sort();
@@ -161,6 +186,45 @@ internal sealed class RegistryBenchmark : IBenchmark
         report.Add(name, "propagation p99: register → another connection's cache", BenchmarkReport.Percentile(registered, 99), "ms", Note(rawPut, "raw put → watch") + " (target ≤ 2)");
         report.Add(name, "propagation, raw grant + put → watch", BenchmarkReport.Percentile(rawGrantPut, 99), "ms p99", Note(rawGrantPut, "raw grant + put → watch"));
     }
+
+    private static double Ms(long from, long to) => Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
+
+    /// <summary>Where each probe's time went: percentiles per step, and the slowest probes with the process state around them.</summary>
+    private static void PrintProbes(List<ProbeSample> samples)
+    {
+        string Row(string what, Func<ProbeSample, double> f)
+        {
+            var v = samples.Select(f).Order().ToList();
+            return string.Create(CultureInfo.InvariantCulture,
+                $"  {what,-44} p50 {BenchmarkReport.Percentile(v, 50),8:0.00}  p90 {BenchmarkReport.Percentile(v, 90),8:0.00}  p99 {BenchmarkReport.Percentile(v, 99),8:0.00}  max {v[^1],8:0.00} ms");
+        }
+        Console.WriteLine("probe steps (ms):");
+        Console.WriteLine(Row("total: register → cache Changed", s => s.Total));
+        Console.WriteLine(Row("thread-pool queue (canary after Start)", s => s.Queue));
+        Console.WriteLine(Row("keeper: loop start → grant + put done", s => s.GrantPut));
+        Console.WriteLine(Row("etcd → raw watcher (after keeper's put)", s => s.ToEtcdWatch));
+        Console.WriteLine(Row("raw watcher → cache Changed", s => s.ToCache));
+        Console.WriteLine(Row("raw put → watch (same probe)", s => s.RawPut));
+        Console.WriteLine("slowest probes: total | queue | grant+put | →etcd watch | →cache | raw put→watch | pool pending before/after | threads | gen0/1/2 | GC pause ms | gen2 during");
+        foreach (var s in samples.OrderByDescending(s => s.Total).Take(8))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  #{s.Index,3}: {s.Total,7:0.0} | {s.Queue,7:0.0} | {s.GrantPut,7:0.0} | {s.ToEtcdWatch,7:0.0} | {s.ToCache,7:0.0} | {s.RawPut,6:0.0} | {s.Before.Pending,5}/{s.After.Pending,-5} | {s.After.Threads,3} | {s.After.Gen0 - s.Before.Gen0}/{s.After.Gen1 - s.Before.Gen1}/{s.After.Gen2 - s.Before.Gen2} | {(s.After.Pause - s.Before.Pause).TotalMilliseconds,6:0.0} |"));
+        }
+        var first = samples[0].Before;
+        var last = samples[^1].After;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"over all probes: gen0/1/2 {last.Gen0 - first.Gen0}/{last.Gen1 - first.Gen1}/{last.Gen2 - first.Gen2}, GC pause {(last.Pause - first.Pause).TotalMilliseconds:0.0} ms, pool threads {first.Threads}→{last.Threads}, max pending {samples.Max(s => Math.Max(s.Before.Pending, s.After.Pending))}; load {File.ReadAllText("/proc/loadavg").Trim()}"));
+    }
+
+    private readonly record struct ProbeState(long Pending, int Threads, int Gen0, int Gen1, int Gen2, TimeSpan Pause)
+    {
+        public static ProbeState Now() => new(ThreadPool.PendingWorkItemCount, ThreadPool.ThreadCount,
+            GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+    }
+
+    private sealed record ProbeSample(int Index, double Total, double Queue, double GrantPut, double ToEtcdWatch, double ToCache, double RawPut,
+        ProbeState Before, ProbeState After);
 
     private static async Task<double> RawToWatchAsync(EtcdWatchProbe watch, string key, Func<string, Task> write, CancellationToken ct)
     {
