@@ -15,9 +15,9 @@ namespace ConfigCenter.Etcd;
 /// </summary>
 internal sealed class EtcdLeaseKeepAlives : IDisposable
 {
-    // Below this a sleep is not worth a wake-up: due keep-alives are sent in batches (a TTL of 2 s has a 666 ms period).
+    // The shortest time between two rounds of keep-alives.
     private static readonly TimeSpan MinSleep = TimeSpan.FromMilliseconds(50);
-    // The loop looks at unanswered keep-alives at least this often, so a stuck stream is noticed within the request timeout.
+    // The longest time between two rounds: unanswered keep-alives are checked each round, so a stuck stream is noticed in time.
     private static readonly TimeSpan MaxSleep = TimeSpan.FromSeconds(1);
 
     private readonly EtcdConnection _connection;
@@ -28,6 +28,7 @@ internal sealed class EtcdLeaseKeepAlives : IDisposable
     private readonly Lock _startLock = new();
     private Task? _loop;
     private long _streams;
+    private long _roundTicks = MaxSleep.Ticks;
     private int _disposed;
 
     public EtcdLeaseKeepAlives(EtcdConnection connection, ILogger logger)
@@ -54,7 +55,8 @@ internal sealed class EtcdLeaseKeepAlives : IDisposable
         var lease = new KeptLease(this, leaseId, ttl / 3, confirmedAt, confirmedTtl, time.GetTimestamp());
         _leases[leaseId] = lease;
         EnsureStarted();
-        Wake();
+        // Its first keep-alive is a period away: the loop's next round is soon enough, unless this lease needs shorter rounds.
+        if (lease.Period / 4 < TimeSpan.FromTicks(Interlocked.Read(ref _roundTicks))) Wake();
         return lease;
     }
 
@@ -133,7 +135,12 @@ internal sealed class EtcdLeaseKeepAlives : IDisposable
             {
                 if (reader.IsCompleted) await reader.ConfigureAwait(false);
                 var now = time.GetTimestamp();
-                var sleep = MaxSleep;
+                // Keep-alives go out in rounds, a quarter of the shortest period apart: each round sends every lease due
+                // before the next one (so at most a quarter period early), as one burst of frames and one wake-up.
+                var round = MaxSleep;
+                foreach (var lease in _leases.Values) if (lease.Period / 4 < round) round = lease.Period / 4;
+                if (round < MinSleep) round = MinSleep;
+                Interlocked.Exchange(ref _roundTicks, round.Ticks);
                 foreach (var lease in _leases.Values)
                 {
                     var sent = lease.SentAt;
@@ -141,15 +148,11 @@ internal sealed class EtcdLeaseKeepAlives : IDisposable
                     {
                         throw new TimeoutException($"no keep-alive answer for lease {lease.Id} within {timeout.TotalSeconds:0.#} s");
                     }
-                    var due = lease.DueIn(now, time);
-                    if (due <= TimeSpan.Zero)
-                    {
-                        lease.Sending(now);
-                        await call.RequestStream.WriteAsync(new LeaseKeepAliveRequest { ID = lease.Id }, session.Token).ConfigureAwait(false);
-                        due = lease.Period;
-                    }
-                    if (due < sleep) sleep = due;
+                    if (lease.DueIn(now, time) > round) continue;
+                    lease.Sending(now);
+                    await call.RequestStream.WriteAsync(new LeaseKeepAliveRequest { ID = lease.Id }, session.Token).ConfigureAwait(false);
                 }
+                var sleep = round - time.GetElapsedTime(now);
                 if (sleep < MinSleep) sleep = MinSleep;
                 await Task.WhenAny(reader, _wake.WaitAsync(sleep, session.Token)).ConfigureAwait(false);
             }

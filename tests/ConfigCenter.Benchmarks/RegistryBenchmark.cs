@@ -126,6 +126,9 @@ internal sealed class RegistryBenchmark : IBenchmark
         var rawGrantPut = new List<double>();
         var samples = new List<ProbeSample>();
         var keepers = new List<EtcdLeaseKeeper>();
+        // HttpClient's own activities time each gRPC call of the keeper (LeaseGrant, then Txn for the put): during a
+        // probe's registration they are the only unary calls in flight, the other keepers only use their stream.
+        using var calls = new CallTimes();
         try
         {
             for (var p = 0; p < probes; p++)
@@ -165,8 +168,9 @@ internal sealed class RegistryBenchmark : IBenchmark
                     var grant = await new Lease.LeaseClient(channel).LeaseGrantAsync(new LeaseGrantRequest { TTL = (long)Ttl.TotalSeconds }, cancellationToken: ct);
                     await new KV.KVClient(channel).PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = Entry(i), Lease = grant.ID }, cancellationToken: ct);
                 }, ct));
+                var (grantMs, txnMs) = calls.Between(start, Interlocked.Read(ref granted));
                 samples.Add(new ProbeSample(p, total,
-                    Ms(start, queued), Ms(queued, Interlocked.Read(ref granted)), Ms(Interlocked.Read(ref granted), etcdSeen), Ms(etcdSeen, at), put,
+                    Ms(start, queued), Ms(queued, Interlocked.Read(ref granted)), grantMs, txnMs, Ms(Interlocked.Read(ref granted), etcdSeen), Ms(etcdSeen, at), put,
                     before, after));
                 await Task.Delay(10, ct);
             }
@@ -194,7 +198,8 @@ internal sealed class RegistryBenchmark : IBenchmark
     {
         string Row(string what, Func<ProbeSample, double> f)
         {
-            var v = samples.Select(f).Order().ToList();
+            var v = samples.Select(f).Where(x => !double.IsNaN(x)).Order().ToList();
+            if (v.Count == 0) return $"  {what,-44} (not observed)";
             return string.Create(CultureInfo.InvariantCulture,
                 $"  {what,-44} p50 {BenchmarkReport.Percentile(v, 50),8:0.00}  p90 {BenchmarkReport.Percentile(v, 90),8:0.00}  p99 {BenchmarkReport.Percentile(v, 99),8:0.00}  max {v[^1],8:0.00} ms");
         }
@@ -202,19 +207,59 @@ internal sealed class RegistryBenchmark : IBenchmark
         Console.WriteLine(Row("total: register → cache Changed", s => s.Total));
         Console.WriteLine(Row("thread-pool queue (canary after Start)", s => s.Queue));
         Console.WriteLine(Row("keeper: loop start → grant + put done", s => s.GrantPut));
+        Console.WriteLine(Row("  of which the LeaseGrant call", s => s.GrantCall));
+        Console.WriteLine(Row("  of which the Txn (put) call", s => s.TxnCall));
         Console.WriteLine(Row("etcd → raw watcher (after keeper's put)", s => s.ToEtcdWatch));
         Console.WriteLine(Row("raw watcher → cache Changed", s => s.ToCache));
         Console.WriteLine(Row("raw put → watch (same probe)", s => s.RawPut));
-        Console.WriteLine("slowest probes: total | queue | grant+put | →etcd watch | →cache | raw put→watch | pool pending before/after | threads | gen0/1/2 | GC pause ms | gen2 during");
+        Console.WriteLine("slowest probes: total | queue | grant+put (grant call, txn call) | →etcd watch | →cache | raw put→watch | pool pending before/after | threads | gen0/1/2 | GC pause ms | gen2 during");
         foreach (var s in samples.OrderByDescending(s => s.Total).Take(8))
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  #{s.Index,3}: {s.Total,7:0.0} | {s.Queue,7:0.0} | {s.GrantPut,7:0.0} | {s.ToEtcdWatch,7:0.0} | {s.ToCache,7:0.0} | {s.RawPut,6:0.0} | {s.Before.Pending,5}/{s.After.Pending,-5} | {s.After.Threads,3} | {s.After.Gen0 - s.Before.Gen0}/{s.After.Gen1 - s.Before.Gen1}/{s.After.Gen2 - s.Before.Gen2} | {(s.After.Pause - s.Before.Pause).TotalMilliseconds,6:0.0} |"));
+                $"  #{s.Index,3}: {s.Total,7:0.0} | {s.Queue,7:0.0} | {s.GrantPut,7:0.0} ({s.GrantCall,6:0.0}, {s.TxnCall,6:0.0}) | {s.ToEtcdWatch,7:0.0} | {s.ToCache,7:0.0} | {s.RawPut,6:0.0} | {s.Before.Pending,5}/{s.After.Pending,-5} | {s.After.Threads,3} | {s.After.Gen0 - s.Before.Gen0}/{s.After.Gen1 - s.Before.Gen1}/{s.After.Gen2 - s.Before.Gen2} | {(s.After.Pause - s.Before.Pause).TotalMilliseconds,6:0.0} |"));
         }
         var first = samples[0].Before;
         var last = samples[^1].After;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"over all probes: gen0/1/2 {last.Gen0 - first.Gen0}/{last.Gen1 - first.Gen1}/{last.Gen2 - first.Gen2}, GC pause {(last.Pause - first.Pause).TotalMilliseconds:0.0} ms, pool threads {first.Threads}→{last.Threads}, max pending {samples.Max(s => Math.Max(s.Before.Pending, s.After.Pending))}; load {File.ReadAllText("/proc/loadavg").Trim()}"));
+    }
+
+    /// <summary>Start, end and path of every HTTP request this process makes (HttpClient's activities), while it is listening.</summary>
+    private sealed class CallTimes : IDisposable
+    {
+        private readonly ActivityListener _listener;
+        private readonly ConcurrentQueue<(string Path, long Start, long End)> _calls = new();
+
+        public CallTimes()
+        {
+            _listener = new ActivityListener
+            {
+                ShouldListenTo = source => source.Name == "System.Net.Http",
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+                ActivityStopped = activity =>
+                {
+                    var end = Stopwatch.GetTimestamp();
+                    var path = activity.GetTagItem("url.full") as string ?? activity.DisplayName;
+                    _calls.Enqueue((path, end - (long)(activity.Duration.TotalSeconds * Stopwatch.Frequency), end));
+                },
+            };
+            ActivitySource.AddActivityListener(_listener);
+        }
+
+        /// <summary>The duration of the LeaseGrant and of the Txn calls that ended between two timestamps (NaN when none).</summary>
+        public (double Grant, double Txn) Between(long from, long to)
+        {
+            double grant = double.NaN, txn = double.NaN;
+            foreach (var (path, start, end) in _calls)
+            {
+                if (end < from || end > to) continue;
+                if (path.Contains("LeaseGrant", StringComparison.Ordinal)) grant = Ms(start, end);
+                else if (path.Contains("/Txn", StringComparison.Ordinal)) txn = Ms(start, end);
+            }
+            return (grant, txn);
+        }
+
+        public void Dispose() => _listener.Dispose();
     }
 
     private readonly record struct ProbeState(long Pending, int Threads, int Gen0, int Gen1, int Gen2, TimeSpan Pause)
@@ -223,7 +268,7 @@ internal sealed class RegistryBenchmark : IBenchmark
             GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
     }
 
-    private sealed record ProbeSample(int Index, double Total, double Queue, double GrantPut, double ToEtcdWatch, double ToCache, double RawPut,
+    private sealed record ProbeSample(int Index, double Total, double Queue, double GrantPut, double GrantCall, double TxnCall, double ToEtcdWatch, double ToCache, double RawPut,
         ProbeState Before, ProbeState After);
 
     private static async Task<double> RawToWatchAsync(EtcdWatchProbe watch, string key, Func<string, Task> write, CancellationToken ct)
