@@ -166,6 +166,9 @@ internal sealed class RegistryBenchmark : IBenchmark
                 registered.Add(total);
                 pending.TryRemove(Id(i), out _);
                 var queued = await canary;
+                // The cache may show the entry before the keeper announced its lease (it does so after the put's answer).
+                await keeper.WaitForLeaseAsync(ct).WaitAsync(TimeSpan.FromSeconds(10), ct);
+                await WaitForAsync(() => Interlocked.Read(ref granted) != 0, ct);
                 var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 10;
                 long etcdSeen;
                 while (!registryWatch.TryGetLastPut(Key("/cc", i), out etcdSeen))
@@ -203,6 +206,17 @@ internal sealed class RegistryBenchmark : IBenchmark
         report.Add(name, $"propagation p50: register → another connection's cache ({probes} probes, {instances:N0} kept alive)", BenchmarkReport.Percentile(registered, 50), "ms", "");
         report.Add(name, "propagation p99: register → another connection's cache", BenchmarkReport.Percentile(registered, 99), "ms", Note(rawPut, "raw put → watch") + " (target ≤ 2)");
         report.Add(name, "propagation, raw grant + put → watch", BenchmarkReport.Percentile(rawGrantPut, 99), "ms p99", Note(rawGrantPut, "raw grant + put → watch"));
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, CancellationToken ct)
+    {
+        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 10;
+        while (!condition())
+        {
+            if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException("a probe's condition never held");
+            await Task.Yield();
+            ct.ThrowIfCancellationRequested();
+        }
     }
 
     private static string Load() => File.ReadAllText("/proc/loadavg").Trim();
