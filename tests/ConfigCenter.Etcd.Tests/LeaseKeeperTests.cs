@@ -290,6 +290,34 @@ public sealed class LeaseKeeperTests(EtcdClusterFixture fixture) : IClassFixture
         }
     }
 
+    [Fact]
+    public async Task PutThatFailedWhileEtcdWasDown_IsPutByTheKeeperOnTheSameLease_OnceEtcdAnswers()
+    {
+        await using var etcd = await EtcdCluster.StartAsync(1);
+        using var connection = Connect(etcd.Endpoints);
+        // A TTL far longer than the outage: the lease survives it, so only the keeper's retry can put the key.
+        await using var keeper = new EtcdLeaseKeeper(connection, TimeSpan.FromSeconds(30));
+        var lost = new ConcurrentQueue<EtcdLeaseEventArgs>();
+        keeper.LeaseLost += (_, e) => lost.Enqueue(e);
+        keeper.Start();
+        var lease = await keeper.WaitForLeaseAsync(CancellationToken.None).WaitAsync(Timeout);
+
+        await etcd.StopMemberAsync(0);
+        try
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => keeper.PutAsync("/registry/dev/svc/late", "up", CancellationToken.None));
+        }
+        finally
+        {
+            await etcd.StartMemberAsync(0);
+        }
+
+        await WaitFor.ConditionAsync(async () => (await connection.GetAsync("/registry/dev/svc/late"))?.Lease == lease, Timeout,
+            "the keeper put the key that failed, on the lease it still holds");
+        Assert.Empty(lost);
+        Assert.Equal(lease, keeper.LeaseId);
+    }
+
     private static EtcdConnection Connect(IReadOnlyList<string> endpoints) =>
         new(new EtcdClientOptions { Endpoints = [.. endpoints], RequestTimeout = TimeSpan.FromSeconds(2) });
 
