@@ -19,6 +19,7 @@ public sealed class EtcdConnection : IAsyncDisposable, IDisposable
     private readonly ILogger _logger;
     private int _current;
     private string? _token;
+    private EtcdLeaseKeepAlives? _keepAlives;
     private int _disposed;
 
     /// <summary>Creates the channels (no I/O happens until the first call).</summary>
@@ -53,6 +54,16 @@ public sealed class EtcdConnection : IAsyncDisposable, IDisposable
     public string CurrentEndpoint => _endpoints.Length == 0 ? "" : _endpoints[Volatile.Read(ref _current) % _endpoints.Length];
 
     internal ILogger Logger => _logger;
+
+    /// <summary>The one keep-alive stream every <see cref="EtcdLeaseKeeper"/> on this connection shares (created on first use).</summary>
+    internal EtcdLeaseKeepAlives KeepAlives
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            return LazyInitializer.EnsureInitialized(ref _keepAlives, () => new EtcdLeaseKeepAlives(this, _logger));
+        }
+    }
 
     /// <summary>
     /// Runs one unary call with headers (<c>hasleader</c>, token) and the <see cref="EtcdClientOptions.RequestTimeout"/>
@@ -179,6 +190,7 @@ public sealed class EtcdConnection : IAsyncDisposable, IDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        Volatile.Read(ref _keepAlives)?.Dispose();
         foreach (var channel in _channels) await channel.ShutdownAsync().ConfigureAwait(false);
         Release();
     }
@@ -192,6 +204,7 @@ public sealed class EtcdConnection : IAsyncDisposable, IDisposable
 
     private void Release()
     {
+        Volatile.Read(ref _keepAlives)?.Dispose();
         foreach (var channel in _channels) channel.Dispose();
         _authLock.Dispose();
     }

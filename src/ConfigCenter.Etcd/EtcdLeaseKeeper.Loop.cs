@@ -11,34 +11,63 @@ public sealed partial class EtcdLeaseKeeper
     private long _confirmedTtlTicks;
     private long _lostLease;
     private volatile bool _announce;
+    // Completed when a caller's put failed, so the loop puts every key again after a pause.
+    private TaskCompletionSource _putFailed = NewSignal();
 
     private async Task RunAsync(CancellationToken ct)
     {
         // Retries stay well inside the TTL, so a short outage never costs the lease.
         var maxDelay = _connection.Options.MaxRetryDelay < Ttl / 3 ? _connection.Options.MaxRetryDelay : Ttl / 3;
         var backoff = new EtcdBackoff(maxDelay);
-        while (!ct.IsCancellationRequested)
+        EtcdLeaseKeepAlives.KeptLease? kept = null;
+        try
         {
-            EtcdTarget? target = null;
-            try
+            while (!ct.IsCancellationRequested)
             {
-                if (LeaseId == 0) await GrantAsync(ct).ConfigureAwait(false);
-                target = await _connection.OpenAsync(ct).ConfigureAwait(false);
-                await KeepAliveAsync(target, backoff, ct).ConfigureAwait(false);
+                try
+                {
+                    if (kept is { Lost.IsCompleted: true })
+                    {
+                        // Also when puts kept failing meanwhile: they failed because the lease is gone.
+                        Lost(kept.Id, await kept.Lost.ConfigureAwait(false));
+                        kept.Dispose();
+                        kept = null;
+                    }
+                    if (LeaseId == 0) await GrantAsync(ct).ConfigureAwait(false);
+                    var lease = LeaseId;
+                    if (lease == 0) continue;
+                    if (kept?.Id != lease)
+                    {
+                        kept?.Dispose();
+                        // Kept alive on the connection's one keep-alive stream, shared with every other keeper on it.
+                        kept = _connection.KeepAlives.Add(lease, Ttl, Interlocked.Read(ref _confirmedAt), TimeSpan.FromTicks(Interlocked.Read(ref _confirmedTtlTicks)));
+                    }
+                    if (_dirty || _announce) await PutAllAsync(ct).ConfigureAwait(false);
+                    backoff.Reset();
+                    var putFailed = Volatile.Read(ref _putFailed);
+                    await Task.WhenAny(kept.Lost, putFailed.Task).WaitAsync(ct).ConfigureAwait(false);
+                    if (kept.Lost.IsCompleted) continue;
+                    // A put of the caller failed: try all keys again after a pause, as the keep-alive did before.
+                    Interlocked.CompareExchange(ref _putFailed, NewSignal(), putFailed);
+                    await Task.Delay(backoff.Next(), _connection.TimeProvider, ct).ConfigureAwait(false);
+                }
+                catch (Exception) when (ct.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e)
+                {
+                    if (kept is null) ExpireIfUnconfirmed();
+                    var delay = backoff.Next();
+                    _logger.LogWarning("etcd lease {LeaseId} on {Endpoint} failed ({Error}); retrying in {Delay} ms",
+                        LeaseId, _connection.CurrentEndpoint, EtcdErrors.Describe(e), (int)delay.TotalMilliseconds);
+                    await Task.Delay(delay, _connection.TimeProvider, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
             }
-            catch (Exception) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                if (target is not null) _connection.Failed(target, e);
-                ExpireIfUnconfirmed();
-                var delay = backoff.Next();
-                _logger.LogWarning("etcd lease {LeaseId} on {Endpoint} failed ({Error}); retrying in {Delay} ms",
-                    LeaseId, target?.Endpoint ?? _connection.CurrentEndpoint, EtcdErrors.Describe(e), (int)delay.TotalMilliseconds);
-                await Task.Delay(delay, _connection.TimeProvider, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
+        }
+        finally
+        {
+            kept?.Dispose();
         }
     }
 
@@ -58,45 +87,6 @@ public sealed partial class EtcdLeaseKeeper
         _dirty = true;
         _announce = true;
         Interlocked.Exchange(ref _leaseId, grant.ID);
-        await PutAllAsync(ct).ConfigureAwait(false);
-    }
-
-    /// <summary>Sends a keep-alive every TTL/3 and reads its answer; returns when etcd says the lease is gone.</summary>
-    private async Task KeepAliveAsync(EtcdTarget target, EtcdBackoff backoff, CancellationToken ct)
-    {
-        // The raw stream, not dotnet-etcd's helpers: those end silently on an error and never grant again.
-        using var call = new Lease.LeaseClient(target.Invoker).LeaseKeepAlive(target.Headers, cancellationToken: ct);
-        while (true)
-        {
-            var lease = LeaseId;
-            if (lease == 0) return;
-            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
-            {
-                timeout.CancelAfter(_connection.Options.RequestTimeout);
-                try
-                {
-                    await call.RequestStream.WriteAsync(new LeaseKeepAliveRequest { ID = lease }, timeout.Token).ConfigureAwait(false);
-                    if (!await call.ResponseStream.MoveNext(timeout.Token).ConfigureAwait(false))
-                    {
-                        throw new RpcException(new Status(StatusCode.Unavailable, "the keep-alive stream ended"));
-                    }
-                }
-                catch (Exception e) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested && e is OperationCanceledException or RpcException)
-                {
-                    throw new TimeoutException($"no keep-alive answer within {_connection.Options.RequestTimeout.TotalSeconds:0.#} s", e);
-                }
-            }
-            var response = call.ResponseStream.Current;
-            if (response.TTL <= 0)
-            {
-                Lost(lease, "etcd no longer knows the lease (it expired or was revoked)");
-                return;
-            }
-            Confirmed(response.TTL);
-            backoff.Reset();
-            if (_dirty || _announce) await PutAllAsync(ct).ConfigureAwait(false);
-            await Task.Delay(Ttl / 3, _connection.TimeProvider, ct).ConfigureAwait(false);
-        }
     }
 
     /// <summary>Puts every owned key on the current lease; after a grant, announces it once they are all there.</summary>
@@ -153,6 +143,8 @@ public sealed partial class EtcdLeaseKeeper
             // Usually "lease not found": etcd already let it expire.
         }
     }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private void Confirmed(long ttlSeconds)
     {

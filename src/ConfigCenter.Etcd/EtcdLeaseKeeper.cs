@@ -7,7 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace ConfigCenter.Etcd;
 
 /// <summary>
-/// Holds one etcd lease and the keys put on it. Keeps the lease alive every TTL/3 over etcd's keep-alive stream; when
+/// Holds one etcd lease and the keys put on it. Keeps the lease alive every TTL/3 over etcd's keep-alive stream (one
+/// stream per <see cref="EtcdConnection"/>, shared by every keeper on it, so a process holding many leases costs etcd
+/// one stream, not one per lease); when
 /// the lease is lost (etcd answers that it no longer knows it, or nothing confirmed it for a whole TTL) it grants a new
 /// one as soon as etcd answers, puts every owned key again on it and raises <see cref="LeaseGranted"/>. Stopping (or
 /// disposing) revokes the lease, so its keys vanish at once instead of after the TTL.
@@ -90,6 +92,7 @@ public sealed partial class EtcdLeaseKeeper : IAsyncDisposable
         catch (Exception) when (!ct.IsCancellationRequested)
         {
             _dirty = true;
+            Volatile.Read(ref _putFailed).TrySetResult();
             throw;
         }
         finally

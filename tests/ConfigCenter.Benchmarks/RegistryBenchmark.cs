@@ -14,8 +14,9 @@ namespace ConfigCenter.Benchmarks;
 /// <summary>
 /// 10,000 registered instances kept alive against one etcd member (<c>./build.sh bench registry</c>;
 /// <c>REGISTRY_BENCH_QUICK=1</c> for 1,000). One lease per instance, as real services hold: each instance is its own
-/// <see cref="EtcdLeaseKeeper"/> (its own keep-alive stream) spread over a few <see cref="EtcdConnection"/>s. Every
-/// figure sits next to a raw gRPC baseline measured in the same run with the same connections and concurrency.
+/// <see cref="EtcdLeaseKeeper"/> spread over a few <see cref="EtcdConnection"/>s (the keepers of a connection share its
+/// one keep-alive stream). Every figure sits next to a raw gRPC baseline measured in the same run with the same
+/// connections and concurrency; registration alternates raw and keeper chunks so both see the same load.
 /// </summary>
 internal sealed class RegistryBenchmark : IBenchmark
 {
@@ -23,6 +24,7 @@ internal sealed class RegistryBenchmark : IBenchmark
     private const int Connections = 8;
     private const int Workers = 64;
     private const int Services = 100;
+    private const int Chunk = 500;
     private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(15);
 
     public string Name => "registry";
@@ -37,46 +39,58 @@ internal sealed class RegistryBenchmark : IBenchmark
         await using var etcd = await EtcdCluster.StartAsync(1, ct);
         var endpoint = etcd.Endpoints[0];
         var etcdPid = etcd[0].ProcessId ?? throw new InvalidOperationException("etcd is not running");
-        Console.WriteLine($"etcd {endpoint} pid {etcdPid}; {instances:N0} instances over {Connections} connections, {Workers} concurrent registrations");
+        Console.WriteLine($"etcd {endpoint} pid {etcdPid}; {instances:N0} instances over {Connections} connections, {Workers} concurrent registrations; load {File.ReadAllText("/proc/loadavg").Trim()}; server GC {System.Runtime.GCSettings.IsServerGC}, {System.Runtime.GCSettings.LatencyMode}");
 
         // --- raw: lease grant + put, then keep-alive of every lease over one stream per channel -------------------------
         var channels = Enumerable.Range(0, Connections).Select(_ => GrpcChannel.ForAddress(endpoint)).ToArray();
         try
         {
+            // Raw leases for the keep-alive baseline (their registration is timed below, alternated with the keepers').
             var rawLeases = new long[instances];
-            var rawCpu = Cpu.Now(etcdPid);
-            var rawRate = await RateAsync(instances, async i =>
-            {
-                var channel = channels[i % Connections];
-                var grant = await new Lease.LeaseClient(channel).LeaseGrantAsync(new LeaseGrantRequest { TTL = (long)Ttl.TotalSeconds }, cancellationToken: ct);
-                rawLeases[i] = grant.ID;
-                await new KV.KVClient(channel).PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8(Key("/raw", i)), Value = Entry(i), Lease = grant.ID }, cancellationToken: ct);
-            }, ct);
-            rawCpu = Cpu.Now(etcdPid) - rawCpu;
+            await RateAsync(0, instances, async i => rawLeases[i] = await RawRegisterAsync(channels[i % Connections], Key("/raw", i), Entry(i), ct), ct);
             var rawKeepAlive = await MeasureAsync(etcdPid, window, ct2 => RawKeepAliveAsync(channels, rawLeases, ct2), ct);
-            await RateAsync(instances, i => new Lease.LeaseClient(channels[i % Connections]).LeaseRevokeAsync(new LeaseRevokeRequest { ID = rawLeases[i] }, cancellationToken: ct).ResponseAsync, ct);
+            Console.WriteLine($"raw keep-alive window done; load {Load()}");
+            await RateAsync(0, instances, i => new Lease.LeaseClient(channels[i % Connections]).LeaseRevokeAsync(new LeaseRevokeRequest { ID = rawLeases[i] }, cancellationToken: ct).ResponseAsync, ct);
 
-            // --- ConfigCenter: one EtcdLeaseKeeper per instance ----------------------------------------------------------
+            // --- registration, alternated: a chunk of raw grant + put, then a chunk of keepers, and so on -----------------
+            // Both sides see the same moment's load (other builds on the machine, the keepers registered so far keeping
+            // their leases alive). Each raw chunk's leases are revoked after it was timed, outside the timing.
             var connections = Enumerable.Range(0, Connections).Select(_ => new EtcdConnection(new EtcdClientOptions { Endpoints = [endpoint] })).ToArray();
             var keepers = new EtcdLeaseKeeper[instances];
             try
             {
-                var cpu = Cpu.Now(etcdPid);
-                var rate = await RateAsync(instances, async i =>
+                var (rawSeconds, seconds) = (0.0, 0.0);
+                var (rawCpu, cpu) = (default(Cpu), default(Cpu));
+                for (var from = 0; from < instances; from += Chunk)
                 {
-                    var keeper = keepers[i] = new EtcdLeaseKeeper(connections[i % Connections], Ttl);
-                    await keeper.PutAsync(Key("/cc", i), Entry(i), ct);
-                    keeper.Start();
-                    await keeper.WaitForLeaseAsync(ct);
-                }, ct);
-                cpu = Cpu.Now(etcdPid) - cpu;
+                    var count = Math.Min(Chunk, instances - from);
+                    var chunkLeases = new long[instances];
+                    var before = Cpu.Now(etcdPid);
+                    rawSeconds += count / await RateAsync(from, count, async i =>
+                        chunkLeases[i] = await RawRegisterAsync(channels[i % Connections], Key("/raw-reg", i), Entry(i), ct), ct);
+                    rawCpu += Cpu.Now(etcdPid) - before;
+                    await RateAsync(from, count, i => new Lease.LeaseClient(channels[i % Connections]).LeaseRevokeAsync(new LeaseRevokeRequest { ID = chunkLeases[i] }, cancellationToken: ct).ResponseAsync, ct);
+
+                    before = Cpu.Now(etcdPid);
+                    seconds += count / await RateAsync(from, count, async i =>
+                    {
+                        var keeper = keepers[i] = new EtcdLeaseKeeper(connections[i % Connections], Ttl);
+                        await keeper.PutAsync(Key("/cc", i), Entry(i), ct);
+                        keeper.Start();
+                        await keeper.WaitForLeaseAsync(ct);
+                    }, ct);
+                    cpu += Cpu.Now(etcdPid) - before;
+                }
+                var (rawRate, rate) = (instances / rawSeconds, instances / seconds);
                 report.Add(name, "registration rate: EtcdLeaseKeeper grant + put", rate, "instances/s",
-                    string.Create(CultureInfo.InvariantCulture, $"raw grant + put {rawRate:0} /s; ratio {rate / rawRate:0.00} (target ≥ 0.50)"));
+                    string.Create(CultureInfo.InvariantCulture, $"raw grant + put {rawRate:0} /s (alternated in chunks of {Chunk}); ratio {rate / rawRate:0.00} (target ≥ 0.50)"));
 
                 report.Add(name, "registration CPU per instance: etcd / registering process", cpu.Etcd.TotalMilliseconds / instances, "ms",
                     string.Create(CultureInfo.InvariantCulture, $"registering process {cpu.Self.TotalMilliseconds / instances:0.000} ms; raw: etcd {rawCpu.Etcd.TotalMilliseconds / instances:0.000} ms, process {rawCpu.Self.TotalMilliseconds / instances:0.000} ms"));
 
+                Console.WriteLine($"alternated registration done; load {Load()}");
                 var keepAlive = await MeasureAsync(etcdPid, window, _ => Task.CompletedTask, ct);
+                Console.WriteLine($"keep-alive window done; load {Load()}");
                 report.Add(name, "keep-alive: etcd CPU", keepAlive.EtcdCpuPerSecond * 1000, "ms/s",
                     string.Create(CultureInfo.InvariantCulture, $"raw keep-alive (one stream per channel): {rawKeepAlive.EtcdCpuPerSecond * 1000:0.0} ms/s; TTL {Ttl.TotalSeconds} s, every TTL/3"));
                 report.Add(name, "keep-alive: registering process CPU", keepAlive.OwnCpuPerSecond * 1000, "ms/s",
@@ -118,10 +132,17 @@ internal sealed class RegistryBenchmark : IBenchmark
         await cache.WaitReadyAsync(ct);
 
         await using var watch = await EtcdWatchProbe.StartAsync(endpoint, "/raw-probe/");
+        // A raw watch on the registry prefix too: when etcd delivered the registration's put to a plain watcher, so the
+        // cache's own delivery and dispatch can be told apart from etcd's.
+        await using var registryWatch = await EtcdWatchProbe.StartAsync(endpoint, EtcdKeys.RegistryPrefix("/cc", Env));
         var registered = new List<double>();
         var rawPut = new List<double>();
         var rawGrantPut = new List<double>();
+        var samples = new List<ProbeSample>();
         var keepers = new List<EtcdLeaseKeeper>();
+        // HttpClient's own activities time each gRPC call of the keeper (LeaseGrant, then Txn for the put): during a
+        // probe's registration they are the only unary calls in flight, the other keepers only use their stream.
+        using var calls = new CallTimes();
         try
         {
             for (var p = 0; p < probes; p++)
@@ -129,21 +150,45 @@ internal sealed class RegistryBenchmark : IBenchmark
                 var i = instances + p;
                 var seen = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
                 pending[Id(i)] = (Service(i), seen);
+                var before = ProbeState.Now();
                 var start = Stopwatch.GetTimestamp();
                 var keeper = new EtcdLeaseKeeper(connection, Ttl);
                 keepers.Add(keeper);
+                long granted = 0;
+                keeper.LeaseGranted += (_, _) => Interlocked.CompareExchange(ref granted, Stopwatch.GetTimestamp(), 0);
                 await keeper.PutAsync(Key("/cc", i), Entry(i), ct);
                 keeper.Start();
-                registered.Add(Stopwatch.GetElapsedTime(start, await seen.Task.WaitAsync(TimeSpan.FromSeconds(10), ct)).TotalMilliseconds);
+                // A canary queued right behind the keeper's loop: when the thread pool got to it is when the loop could start.
+                var canary = Task.Run(Stopwatch.GetTimestamp, ct);
+                var at = await seen.Task.WaitAsync(TimeSpan.FromSeconds(10), ct);
+                var after = ProbeState.Now();
+                var total = Stopwatch.GetElapsedTime(start, at).TotalMilliseconds;
+                registered.Add(total);
                 pending.TryRemove(Id(i), out _);
+                var queued = await canary;
+                // The cache may show the entry before the keeper announced its lease (it does so after the put's answer).
+                await keeper.WaitForLeaseAsync(ct).WaitAsync(TimeSpan.FromSeconds(10), ct);
+                await WaitForAsync(() => Interlocked.Read(ref granted) != 0, ct);
+                var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 10;
+                long etcdSeen;
+                while (!registryWatch.TryGetLastPut(Key("/cc", i), out etcdSeen))
+                {
+                    if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException($"the raw registry watch never saw {Key("/cc", i)}");
+                    await Task.Yield();
+                }
 
-                rawPut.Add(await RawToWatchAsync(watch, $"/raw-probe/put/{p}", async key =>
-                    await new KV.KVClient(channel).PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = Entry(i) }, cancellationToken: ct), ct));
+                var put = await RawToWatchAsync(watch, $"/raw-probe/put/{p}", async key =>
+                    await new KV.KVClient(channel).PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = Entry(i) }, cancellationToken: ct), ct);
+                rawPut.Add(put);
                 rawGrantPut.Add(await RawToWatchAsync(watch, $"/raw-probe/lease/{p}", async key =>
                 {
                     var grant = await new Lease.LeaseClient(channel).LeaseGrantAsync(new LeaseGrantRequest { TTL = (long)Ttl.TotalSeconds }, cancellationToken: ct);
                     await new KV.KVClient(channel).PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = Entry(i), Lease = grant.ID }, cancellationToken: ct);
                 }, ct));
+                var (grantMs, txnMs) = calls.Between(start, Interlocked.Read(ref granted));
+                samples.Add(new ProbeSample(p, total,
+                    Ms(start, queued), Ms(queued, Interlocked.Read(ref granted)), grantMs, txnMs, Ms(Interlocked.Read(ref granted), etcdSeen), Ms(etcdSeen, at), put,
+                    before, after));
                 await Task.Delay(10, ct);
             }
         }
@@ -151,6 +196,7 @@ internal sealed class RegistryBenchmark : IBenchmark
         {
             await Task.WhenAll(keepers.Select(k => k.DisposeAsync().AsTask()));
         }
+        PrintProbes(samples);
 
         registered.Sort();
         rawPut.Sort();
@@ -161,6 +207,99 @@ internal sealed class RegistryBenchmark : IBenchmark
         report.Add(name, "propagation p99: register → another connection's cache", BenchmarkReport.Percentile(registered, 99), "ms", Note(rawPut, "raw put → watch") + " (target ≤ 2)");
         report.Add(name, "propagation, raw grant + put → watch", BenchmarkReport.Percentile(rawGrantPut, 99), "ms p99", Note(rawGrantPut, "raw grant + put → watch"));
     }
+
+    private static async Task WaitForAsync(Func<bool> condition, CancellationToken ct)
+    {
+        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 10;
+        while (!condition())
+        {
+            if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException("a probe's condition never held");
+            await Task.Yield();
+            ct.ThrowIfCancellationRequested();
+        }
+    }
+
+    private static string Load() => File.ReadAllText("/proc/loadavg").Trim();
+
+    private static double Ms(long from, long to) => Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
+
+    /// <summary>Where each probe's time went: percentiles per step, and the slowest probes with the process state around them.</summary>
+    private static void PrintProbes(List<ProbeSample> samples)
+    {
+        string Row(string what, Func<ProbeSample, double> f)
+        {
+            var v = samples.Select(f).Where(x => !double.IsNaN(x)).Order().ToList();
+            if (v.Count == 0) return $"  {what,-44} (not observed)";
+            return string.Create(CultureInfo.InvariantCulture,
+                $"  {what,-44} p50 {BenchmarkReport.Percentile(v, 50),8:0.00}  p90 {BenchmarkReport.Percentile(v, 90),8:0.00}  p99 {BenchmarkReport.Percentile(v, 99),8:0.00}  max {v[^1],8:0.00} ms");
+        }
+        Console.WriteLine("probe steps (ms):");
+        Console.WriteLine(Row("total: register → cache Changed", s => s.Total));
+        Console.WriteLine(Row("thread-pool queue (canary after Start)", s => s.Queue));
+        Console.WriteLine(Row("keeper: loop start → grant + put done", s => s.GrantPut));
+        Console.WriteLine(Row("  of which the LeaseGrant call", s => s.GrantCall));
+        Console.WriteLine(Row("  of which the Txn (put) call", s => s.TxnCall));
+        Console.WriteLine(Row("etcd → raw watcher (after keeper's put)", s => s.ToEtcdWatch));
+        Console.WriteLine(Row("raw watcher → cache Changed", s => s.ToCache));
+        Console.WriteLine(Row("raw put → watch (same probe)", s => s.RawPut));
+        Console.WriteLine("slowest probes: total | queue | grant+put (grant call, txn call) | →etcd watch | →cache | raw put→watch | pool pending before/after | threads | gen0/1/2 | GC pause ms | gen2 during");
+        foreach (var s in samples.OrderByDescending(s => s.Total).Take(8))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  #{s.Index,3}: {s.Total,7:0.0} | {s.Queue,7:0.0} | {s.GrantPut,7:0.0} ({s.GrantCall,6:0.0}, {s.TxnCall,6:0.0}) | {s.ToEtcdWatch,7:0.0} | {s.ToCache,7:0.0} | {s.RawPut,6:0.0} | {s.Before.Pending,5}/{s.After.Pending,-5} | {s.After.Threads,3} | {s.After.Gen0 - s.Before.Gen0}/{s.After.Gen1 - s.Before.Gen1}/{s.After.Gen2 - s.Before.Gen2} | {(s.After.Pause - s.Before.Pause).TotalMilliseconds,6:0.0} |"));
+        }
+        var first = samples[0].Before;
+        var last = samples[^1].After;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"over all probes: gen0/1/2 {last.Gen0 - first.Gen0}/{last.Gen1 - first.Gen1}/{last.Gen2 - first.Gen2}, GC pause {(last.Pause - first.Pause).TotalMilliseconds:0.0} ms, pool threads {first.Threads}→{last.Threads}, max pending {samples.Max(s => Math.Max(s.Before.Pending, s.After.Pending))}; load {File.ReadAllText("/proc/loadavg").Trim()}"));
+    }
+
+    /// <summary>Start, end and path of every HTTP request this process makes (HttpClient's activities), while it is listening.</summary>
+    private sealed class CallTimes : IDisposable
+    {
+        private readonly ActivityListener _listener;
+        private readonly ConcurrentQueue<(string Path, long Start, long End)> _calls = new();
+
+        public CallTimes()
+        {
+            _listener = new ActivityListener
+            {
+                ShouldListenTo = source => source.Name == "System.Net.Http",
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+                ActivityStopped = activity =>
+                {
+                    var end = Stopwatch.GetTimestamp();
+                    var path = activity.GetTagItem("url.full") as string ?? activity.DisplayName;
+                    _calls.Enqueue((path, end - (long)(activity.Duration.TotalSeconds * Stopwatch.Frequency), end));
+                },
+            };
+            ActivitySource.AddActivityListener(_listener);
+        }
+
+        /// <summary>The duration of the LeaseGrant and of the Txn calls that ended between two timestamps (NaN when none).</summary>
+        public (double Grant, double Txn) Between(long from, long to)
+        {
+            double grant = double.NaN, txn = double.NaN;
+            foreach (var (path, start, end) in _calls)
+            {
+                if (end < from || end > to) continue;
+                if (path.Contains("LeaseGrant", StringComparison.Ordinal)) grant = Ms(start, end);
+                else if (path.Contains("/Txn", StringComparison.Ordinal)) txn = Ms(start, end);
+            }
+            return (grant, txn);
+        }
+
+        public void Dispose() => _listener.Dispose();
+    }
+
+    private readonly record struct ProbeState(long Pending, int Threads, int Gen0, int Gen1, int Gen2, TimeSpan Pause)
+    {
+        public static ProbeState Now() => new(ThreadPool.PendingWorkItemCount, ThreadPool.ThreadCount,
+            GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+    }
+
+    private sealed record ProbeSample(int Index, double Total, double Queue, double GrantPut, double GrantCall, double TxnCall, double ToEtcdWatch, double ToCache, double RawPut,
+        ProbeState Before, ProbeState After);
 
     private static async Task<double> RawToWatchAsync(EtcdWatchProbe watch, string key, Func<string, Task> write, CancellationToken ct)
     {
@@ -177,15 +316,23 @@ internal sealed class RegistryBenchmark : IBenchmark
         return Stopwatch.GetElapsedTime(start, at).TotalMilliseconds;
     }
 
-    /// <summary>Runs <paramref name="work"/> for 0..count-1 with <see cref="Workers"/> at a time; returns items per second.</summary>
-    private static async Task<double> RateAsync(int count, Func<int, Task> work, CancellationToken ct)
+    private static async Task<long> RawRegisterAsync(GrpcChannel channel, string key, ByteString value, CancellationToken ct)
     {
-        var next = -1;
+        var grant = await new Lease.LeaseClient(channel).LeaseGrantAsync(new LeaseGrantRequest { TTL = (long)Ttl.TotalSeconds }, cancellationToken: ct);
+        await new KV.KVClient(channel).PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = value, Lease = grant.ID }, cancellationToken: ct);
+        return grant.ID;
+    }
+
+    /// <summary>Runs <paramref name="work"/> for from..from+count-1 with <see cref="Workers"/> at a time; returns items per second.</summary>
+    private static async Task<double> RateAsync(int from, int count, Func<int, Task> work, CancellationToken ct)
+    {
+        var next = from - 1;
+        var end = from + count;
         var start = Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => Task.Run(async () =>
         {
             int i;
-            while ((i = Interlocked.Increment(ref next)) < count) await work(i);
+            while ((i = Interlocked.Increment(ref next)) < end) await work(i);
         }, ct)));
         return count / Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
@@ -254,6 +401,8 @@ internal sealed class RegistryBenchmark : IBenchmark
         }
 
         public static Cpu operator -(Cpu a, Cpu b) => new(a.Etcd - b.Etcd, a.Self - b.Self);
+
+        public static Cpu operator +(Cpu a, Cpu b) => new(a.Etcd + b.Etcd, a.Self + b.Self);
     }
 
     private sealed record Cost(double EtcdCpuPerSecond, double OwnCpuPerSecond, double EtcdRssMiB, double OwnRssMiB, double OwnManagedMiB);

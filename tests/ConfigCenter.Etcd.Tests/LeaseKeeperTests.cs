@@ -148,6 +148,176 @@ public sealed class LeaseKeeperTests(EtcdClusterFixture fixture) : IClassFixture
         Assert.Equal(second, kv.Lease);
     }
 
+    [Fact]
+    public async Task ManyKeepersOnOneConnection_ShareOneKeepAliveStream_AndKeepEveryLeasePastThreeTtls()
+    {
+        var prefix = EtcdClusterFixtureBase.NewPrefix();
+        using var connection = Connect(fixture.Endpoints);
+        var keepers = Enumerable.Range(0, 20).Select(_ => new EtcdLeaseKeeper(connection, Ttl)).ToArray();
+        try
+        {
+            for (var i = 0; i < keepers.Length; i++)
+            {
+                await keepers[i].PutAsync($"{prefix}/{i}", "up", CancellationToken.None);
+                keepers[i].Start();
+            }
+            var leases = await Task.WhenAll(keepers.Select(k => k.WaitForLeaseAsync(CancellationToken.None))).WaitAsync(Timeout);
+            Assert.Equal(leases.Length, leases.Distinct().Count());
+
+            // Every key must be there at every look during three TTLs: without keep-alives etcd deletes them after one.
+            var watch = Stopwatch.StartNew();
+            while (watch.Elapsed < 3 * Ttl)
+            {
+                for (var i = 0; i < keepers.Length; i++)
+                {
+                    var kv = await connection.GetAsync($"{prefix}/{i}");
+                    Assert.True(kv is not null, $"key {i} vanished after {watch.Elapsed.TotalSeconds:0.0} s");
+                    Assert.Equal(leases[i], kv.Lease);
+                }
+                await Task.Delay(WaitFor.PollInterval * 5);
+            }
+            Assert.Equal(leases, keepers.Select(k => k.LeaseId));
+            Assert.Equal(keepers.Length, connection.KeepAlives.Count);
+            Assert.Equal(1, connection.KeepAlives.StreamsOpened);
+        }
+        finally
+        {
+            await Task.WhenAll(keepers.Select(k => k.DisposeAsync().AsTask()));
+        }
+        Assert.Equal(0, connection.KeepAlives.Count);
+    }
+
+    [Fact]
+    public async Task SharedStream_LeaseRevokedElsewhere_IsReportedByItsKeeperOnly_AndReplaced()
+    {
+        var prefix = EtcdClusterFixtureBase.NewPrefix();
+        using var connection = Connect(fixture.Endpoints);
+        await using var victim = new EtcdLeaseKeeper(connection, Ttl);
+        await using var bystander = new EtcdLeaseKeeper(connection, Ttl);
+        var victimLost = new ConcurrentQueue<EtcdLeaseEventArgs>();
+        var bystanderLost = new ConcurrentQueue<EtcdLeaseEventArgs>();
+        var victimGranted = new ConcurrentQueue<EtcdLeaseEventArgs>();
+        victim.LeaseLost += (_, e) => victimLost.Enqueue(e);
+        victim.LeaseGranted += (_, e) => victimGranted.Enqueue(e);
+        bystander.LeaseLost += (_, e) => bystanderLost.Enqueue(e);
+        await victim.PutAsync($"{prefix}/victim", "up", CancellationToken.None);
+        await bystander.PutAsync($"{prefix}/bystander", "up", CancellationToken.None);
+        victim.Start();
+        bystander.Start();
+        var first = await victim.WaitForLeaseAsync(CancellationToken.None).WaitAsync(Timeout);
+        var kept = await bystander.WaitForLeaseAsync(CancellationToken.None).WaitAsync(Timeout);
+
+        await RevokeAsync(connection, first);
+
+        await WaitFor.ConditionAsync(() => victimGranted.Count == 2, Timeout, "the victim's keeper granted a new lease");
+        var lost = Assert.Single(victimLost);
+        Assert.Equal(first, lost.LeaseId);
+        Assert.Contains("no longer knows", lost.Reason, StringComparison.Ordinal);
+        Assert.Equal(victim.LeaseId, (await connection.GetAsync($"{prefix}/victim"))!.Lease);
+        // The other lease on the same stream is untouched, and still alive a TTL later.
+        await Task.Delay(Ttl + Ttl / 2);
+        Assert.Empty(bystanderLost);
+        Assert.Equal(kept, bystander.LeaseId);
+        Assert.Equal(kept, (await connection.GetAsync($"{prefix}/bystander"))!.Lease);
+        Assert.Equal(1, connection.KeepAlives.StreamsOpened);
+    }
+
+    [Fact]
+    public async Task SharedStream_DisposingOneKeeper_RevokesOnlyItsLease_TheOthersStayAlive()
+    {
+        var prefix = EtcdClusterFixtureBase.NewPrefix();
+        using var connection = Connect(fixture.Endpoints);
+        var leaving = new EtcdLeaseKeeper(connection, TimeSpan.FromSeconds(30));
+        await using var staying = new EtcdLeaseKeeper(connection, Ttl);
+        leaving.Start();
+        staying.Start();
+        await leaving.WaitForLeaseAsync(CancellationToken.None).WaitAsync(Timeout);
+        var kept = await staying.WaitForLeaseAsync(CancellationToken.None).WaitAsync(Timeout);
+        await leaving.PutAsync($"{prefix}/leaving", "1", CancellationToken.None);
+        await staying.PutAsync($"{prefix}/staying", "1", CancellationToken.None);
+
+        await leaving.DisposeAsync();
+
+        // No wait: with a 30 s TTL only the revocation can have removed it.
+        Assert.Null(await connection.GetAsync($"{prefix}/leaving"));
+        Assert.Equal(1, connection.KeepAlives.Count);
+        await Task.Delay(3 * Ttl);
+        Assert.Equal(kept, (await connection.GetAsync($"{prefix}/staying"))!.Lease);
+    }
+
+    [Fact]
+    public async Task SharedStream_EtcdDownLongerThanTheTtl_EveryKeeperReportsTheLoss_AndReRegisters()
+    {
+        await using var etcd = await EtcdCluster.StartAsync(1);
+        using var connection = Connect(etcd.Endpoints);
+        var keepers = Enumerable.Range(0, 3).Select(_ => new EtcdLeaseKeeper(connection, Ttl)).ToArray();
+        var lost = new ConcurrentQueue<long>();
+        var granted = new ConcurrentQueue<long>();
+        try
+        {
+            for (var i = 0; i < keepers.Length; i++)
+            {
+                keepers[i].LeaseLost += (_, e) => lost.Enqueue(e.LeaseId);
+                keepers[i].LeaseGranted += (_, e) => granted.Enqueue(e.LeaseId);
+                await keepers[i].PutAsync($"/registry/dev/svc/i-{i}", "up", CancellationToken.None);
+                keepers[i].Start();
+            }
+            var first = await Task.WhenAll(keepers.Select(k => k.WaitForLeaseAsync(CancellationToken.None))).WaitAsync(Timeout);
+
+            await etcd.StopMemberAsync(0);
+            try
+            {
+                await WaitFor.ConditionAsync(() => lost.Count == keepers.Length, Timeout, "every keeper gave its lease up once the TTL passed unconfirmed");
+                Assert.Equal(first.Order(), lost.Order());
+            }
+            finally
+            {
+                await etcd.StartMemberAsync(0);
+            }
+
+            await WaitFor.ConditionAsync(() => granted.Count == 2 * keepers.Length, Timeout, "every keeper granted a new lease once etcd answered");
+            for (var i = 0; i < keepers.Length; i++)
+            {
+                Assert.NotEqual(first[i], keepers[i].LeaseId);
+                var kv = await connection.GetAsync($"/registry/dev/svc/i-{i}");
+                Assert.Equal(keepers[i].LeaseId, kv!.Lease);
+            }
+            Assert.Equal(keepers.Length, connection.KeepAlives.Count);
+        }
+        finally
+        {
+            await Task.WhenAll(keepers.Select(k => k.DisposeAsync().AsTask()));
+        }
+    }
+
+    [Fact]
+    public async Task PutThatFailedWhileEtcdWasDown_IsPutByTheKeeperOnTheSameLease_OnceEtcdAnswers()
+    {
+        await using var etcd = await EtcdCluster.StartAsync(1);
+        using var connection = Connect(etcd.Endpoints);
+        // A TTL far longer than the outage: the lease survives it, so only the keeper's retry can put the key.
+        await using var keeper = new EtcdLeaseKeeper(connection, TimeSpan.FromSeconds(30));
+        var lost = new ConcurrentQueue<EtcdLeaseEventArgs>();
+        keeper.LeaseLost += (_, e) => lost.Enqueue(e);
+        keeper.Start();
+        var lease = await keeper.WaitForLeaseAsync(CancellationToken.None).WaitAsync(Timeout);
+
+        await etcd.StopMemberAsync(0);
+        try
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => keeper.PutAsync("/registry/dev/svc/late", "up", CancellationToken.None));
+        }
+        finally
+        {
+            await etcd.StartMemberAsync(0);
+        }
+
+        await WaitFor.ConditionAsync(async () => (await connection.GetAsync("/registry/dev/svc/late"))?.Lease == lease, Timeout,
+            "the keeper put the key that failed, on the lease it still holds");
+        Assert.Empty(lost);
+        Assert.Equal(lease, keeper.LeaseId);
+    }
+
     private static EtcdConnection Connect(IReadOnlyList<string> endpoints) =>
         new(new EtcdClientOptions { Endpoints = [.. endpoints], RequestTimeout = TimeSpan.FromSeconds(2) });
 
