@@ -101,12 +101,28 @@ public sealed class GatewayFixture : IAsyncLifetime
         return (sample, who!.Value.GetProperty("instanceId").GetString()!);
     }
 
-    /// <summary>Replaces the routes draft and publishes it; returns the revision.</summary>
+    /// <summary>Replaces the routes draft and publishes it; returns the revision (the current one when it is already published).</summary>
     public async Task<long> PublishRoutesAsync(string json)
     {
         await Api.SetDocumentAsync(GatewayApp, Env, RoutesNamespace, json);
-        return await Api.PublishAsync(GatewayApp, Env, RoutesNamespace);
+        var path = ConfigCenterApiClient.Ns(GatewayApp, Env, RoutesNamespace);
+        using var response = await Api.Http.PostAsJsonAsync($"{path}/releases", new { message = "test" });
+        var body = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode == System.Net.HttpStatusCode.Conflict && body.Contains("Nothing to publish", StringComparison.Ordinal))
+        {
+            return (await Api.GetJsonAsync(path)).GetProperty("publishedRevision").GetInt64();
+        }
+        Assert.True(response.IsSuccessStatusCode, $"publishing the routes answered {(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.GetProperty("revision").GetInt64();
     }
+
+    /// <summary>Waits until the server's registry view lists <paramref name="instanceId"/> of <paramref name="service"/>.</summary>
+    public Task WaitRegisteredAsync(string service, string instanceId) =>
+        WaitFor.ConditionAsync(async () =>
+        {
+            using var response = await Api.Http.GetAsync($"/api/v1/registry/{Env}/services/{service}");
+            return response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync()).Contains(instanceId, StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(10), $"{instanceId} is registered");
 
     /// <summary>Rolls the routes back to <paramref name="revision"/>; returns the new revision.</summary>
     public async Task<long> RollbackRoutesAsync(long revision)
