@@ -1,0 +1,7 @@
+using ConfigCenter.Gateway;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddGateway();
+var app = builder.Build();
+app.MapGateway();
+app.Run();
