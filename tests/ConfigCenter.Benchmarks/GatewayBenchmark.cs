@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.Json;
 using ConfigCenter.Contracts;
 using ConfigCenter.Gateway;
@@ -55,7 +54,7 @@ internal sealed class GatewayBenchmark : IBenchmark
                 Metadata = new Dictionary<string, string> { ["version"] = "1.0.0" },
                 RegisteredAt = DateTimeOffset.UtcNow,
             };
-            await etcd.PutAsync(EtcdKeys.Instance(server.Prefix, Env, Service, entry.InstanceId), JsonSerializer.Serialize(entry, ContractsJsonContext.Default.RegistryEntry));
+            await etcd.PutAsync(EtcdKeys.Instance(server.Prefix, Env, Service, entry.InstanceId), JsonSerializer.Serialize(entry, ContractsJsonContext.Default.RegistryEntry), ct);
         }
 
         // The routes namespace of the gateway's app, released through the server.
@@ -86,7 +85,7 @@ internal sealed class GatewayBenchmark : IBenchmark
             using var response = await through.Clients[0].GetAsync(Path, ct);
             if (response.IsSuccessStatusCode) seen.Add(await response.Content.ReadAsStringAsync(ct));
             return seen.Count == 2;
-        }, TimeSpan.FromSeconds(30), "the gateway routes to both instances");
+        }, TimeSpan.FromSeconds(30), "the gateway routes to both instances", ct);
         Console.WriteLine($"etcd {etcd.Endpoints[0]}, server {server.BaseAddress}, instances {Url(instanceA)} {Url(instanceB)}, static YARP {Url(staticYarp)}, gateway {Url(gateway)}");
 
         foreach (var target in targets) await LoadAsync(target, warmup, record: false, ct);
