@@ -59,6 +59,7 @@ public static class GatewayHost
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         app.MapGet("/metrics", (GatewayMetrics metrics) => Results.Ok(metrics.Snapshot()));
+        app.MapGatewayState();
         app.MapReverseProxy(proxy =>
         {
             proxy.Use(ForwardingMiddleware.Canary);

@@ -53,6 +53,10 @@ internal static class ServerServiceCollectionExtensions
         services.AddSingleton<ParkedReleases>();
         services.AddSingleton<AppService>();
         services.AddSingleton<DraftService>();
+        services.AddSingleton(sp => new Features.Gateway.RoutesPublishCheck(
+            sp.GetRequiredService<Features.Registry.RegistryView>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConfigCenterServerOptions>>(),
+            sp.GetRequiredService<ILogger<Features.Gateway.RoutesPublishCheck>>()));
         services.AddSingleton<ReleaseService>();
         services.AddSingleton<ReleaseReader>();
         services.AddSingleton<Features.Instances.InstanceTracker>();

@@ -17,6 +17,15 @@ public sealed class ConfigCenterServerOptions
 
     public bool Standalone => Etcd.Endpoints.Length == 0;
 
+    /// <summary>Gateway routes: which namespace holds them, so a publish the gateway would reject is refused.</summary>
+    public GatewaySettings Gateway { get; set; } = new();
+
+    public sealed class GatewaySettings
+    {
+        /// <summary>A json namespace of this name (in any app) holds gateway routes and is validated at publish.</summary>
+        public string RoutesNamespace { get; set; } = "routes";
+    }
+
     public sealed class EtcdSettings
     {
         /// <summary>etcd client URLs; empty means standalone mode.</summary>

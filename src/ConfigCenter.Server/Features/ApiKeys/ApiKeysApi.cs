@@ -19,6 +19,18 @@ internal static class ApiKeysApi
             await keys.RevokeAsync(app, env, id, http.User.UserName(), ct);
             return Results.NoContent();
         });
+        // A key describes itself: the gateway checks its callers' keys here (and caches the answer briefly).
+        app.MapGet("/api/v1/keys/self", (HttpContext http, ApiKeyStore store) =>
+        {
+            string? key = http.Request.Headers[Contracts.ConfigHubRoutes.ApiKeyHeader];
+            if (string.IsNullOrEmpty(key) || store.Find(key) is not { } scope)
+            {
+                http.Response.Headers.WWWAuthenticate = Contracts.ConfigHubRoutes.ApiKeyHeader;
+                return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
+                    detail: $"Send a live client API key in the {Contracts.ConfigHubRoutes.ApiKeyHeader} header.");
+            }
+            return Results.Ok(new { id = scope.Id, app = scope.App, environment = scope.Environment, name = scope.Name });
+        }).ShortCircuit().WithTags("Clients").WithSummary("The app, environment and name of the client API key in X-Api-Key (401 when it is not live).");
         return app;
     }
 }

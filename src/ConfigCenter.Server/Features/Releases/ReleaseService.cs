@@ -22,6 +22,7 @@ public sealed class ReleaseService(
     ReleaseCache cache,
     OutboxSignal outbox,
     DraftNotifier drafts,
+    Gateway.RoutesPublishCheck routesCheck,
     IOptions<ConfigCenterServerOptions> options,
     TimeProvider time,
     ILogger<ReleaseService> logger)
@@ -50,6 +51,7 @@ public sealed class ReleaseService(
         if (state.Head is null && !state.HasChanges) throw ConfigCenterException.Conflict($"Nothing to publish: the draft of {app}/{env}/{ns} is empty.");
         var flattened = state.PublishableItems();
         var items = flattened.Items ?? throw ConfigCenterException.Invalid(flattened.Error!);
+        await routesCheck.CheckAsync(db, state.Namespace, env, items, ct);
         var comments = state.Items.Where(i => i.Comment.Length > 0).ToDictionary(i => i.Key, i => (string?)i.Comment, StringComparer.Ordinal);
         var built = Build(state, items, state.Content, comments, message, user, null);
         // Properties compare by checksum (computed once, by the builder), documents by their text.
