@@ -28,10 +28,6 @@ internal sealed class GatewayBenchmark : IBenchmark
     public async Task RunAsync(BenchmarkReport report, CancellationToken ct)
     {
         var quick = Environment.GetEnvironmentVariable("GATEWAY_BENCH_QUICK") is "1" or "true";
-        var warmup = quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(6);
-        var window = quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(5);
-        var rounds = quick ? 2 : 4;
-        var sequential = quick ? 300 : 1_500;
         var loadBefore = Uptime();
         Console.WriteLine($"uptime before: {loadBefore}");
 
@@ -70,7 +66,23 @@ internal sealed class GatewayBenchmark : IBenchmark
         keyResponse.EnsureSuccessStatusCode();
         var key = (await keyResponse.Content.ReadFromJsonAsync<KeyBody>(ct))!.Key;
 
-        await using var gateway = await StartGatewayAsync(etcd.Endpoints, server, key);
+        var gateway = await StartGatewayAsync(etcd.Endpoints, server, key);
+        try
+        {
+            await MeasureAsync(report, gateway, instanceA, instanceB, quick, loadBefore, ct);
+        }
+        finally
+        {
+            await DisposeGatewayAsync(gateway);
+        }
+    }
+
+    private async Task MeasureAsync(BenchmarkReport report, WebApplication gateway, WebApplication instanceA, WebApplication instanceB, bool quick, string loadBefore, CancellationToken ct)
+    {
+        var warmup = quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(6);
+        var window = quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(5);
+        var rounds = quick ? 2 : 4;
+        var sequential = quick ? 300 : 1_500;
         await using var staticYarp = await StartStaticYarpAsync(Url(instanceA), Url(instanceB));
 
         using var direct = new Target("direct to the instances", [Url(instanceA), Url(instanceB)]);
@@ -86,7 +98,7 @@ internal sealed class GatewayBenchmark : IBenchmark
             if (response.IsSuccessStatusCode) seen.Add(await response.Content.ReadAsStringAsync(ct));
             return seen.Count == 2;
         }, TimeSpan.FromSeconds(30), "the gateway routes to both instances", ct);
-        Console.WriteLine($"etcd {etcd.Endpoints[0]}, server {server.BaseAddress}, instances {Url(instanceA)} {Url(instanceB)}, static YARP {Url(staticYarp)}, gateway {Url(gateway)}");
+        Console.WriteLine($"instances {Url(instanceA)} {Url(instanceB)}, static YARP {Url(staticYarp)}, gateway {Url(gateway)}");
 
         foreach (var target in targets) await LoadAsync(target, warmup, record: false, ct);
         for (var round = 0; round < rounds; round++)
@@ -212,6 +224,24 @@ internal sealed class GatewayBenchmark : IBenchmark
         app.MapReverseProxy();
         await app.StartAsync();
         return app;
+    }
+
+    /// <summary>
+    /// Stops and disposes the in-process gateway. Its proxy-config provider is disposed once per DI registration that
+    /// resolved it and its Dispose is not idempotent (ObjectDisposedException from the second SignalChange): reported to
+    /// the gateway's owner; here the failure is printed, not hidden, and the figures already taken stand.
+    /// </summary>
+    private static async Task DisposeGatewayAsync(WebApplication gateway)
+    {
+        await gateway.StopAsync();
+        try
+        {
+            await gateway.DisposeAsync();
+        }
+        catch (ObjectDisposedException e)
+        {
+            Console.Error.WriteLine($"gateway dispose failed (known, see RegistryProxyConfigProvider.Dispose): {e.Message}");
+        }
     }
 
     private static string Url(WebApplication app) => app.Urls.First();

@@ -7,7 +7,6 @@ using ConfigCenter.Server.Features.Gateway.Pages;
 using ConfigCenter.Server.Features.Registry;
 using ConfigCenter.Server.Infrastructure;
 using ConfigCenter.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -112,7 +111,6 @@ public sealed class GatewayPageTests(EtcdClusterFixture etcd) : UiTestContext, I
         Services.AddSingleton<Microsoft.Extensions.Logging.ILogger<RegistryView>>(NullLogger<RegistryView>.Instance);
         Services.AddSingleton<RegistryView>();
         Services.AddSingleton(_releases);
-        Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
         Services.AddSingleton<GatewayRoutesView>();
     }
 

@@ -4,6 +4,8 @@ using ConfigCenter.Contracts;
 using ConfigCenter.Gateway.Routes;
 using ConfigCenter.Server.Features.Delivery;
 using ConfigCenter.Server.Features.Registry;
+using ConfigCenter.Server.Infrastructure;
+using Microsoft.Extensions.Options;
 
 namespace ConfigCenter.Server.Features.Gateway;
 
@@ -66,11 +68,11 @@ internal sealed class GatewayRoutesView : IDisposable
     private readonly ReleaseCache _releases;
     private readonly RegistryView _registry;
 
-    public GatewayRoutesView(ReleaseCache releases, RegistryView registry, IConfiguration configuration)
+    public GatewayRoutesView(ReleaseCache releases, RegistryView registry, IOptions<ConfigCenterServerOptions> options)
     {
         _releases = releases;
         _registry = registry;
-        Namespace = configuration["ConfigCenter:Gateway:RoutesNamespace"] is { Length: > 0 } ns ? ns : RoutesReader.DefaultNamespace;
+        Namespace = options.Value.Gateway.RoutesNamespace;
         _releases.Published += OnPublished;
         _registry.Changed += OnRegistryChanged;
     }
