@@ -40,6 +40,7 @@ internal static class ServerEndpointExtensions
         Features.ConfigHub.ConfigHubExtensions.MapConfigHub(app);
         Features.Instances.InstancesApi.MapInstancesApi(app);
         Features.Registry.RegistryApi.MapRegistryApi(app);
+        Features.Gateway.GatewayApi.MapGatewayApi(app);
         app.MapConfigCenterUi();
         return app;
     }

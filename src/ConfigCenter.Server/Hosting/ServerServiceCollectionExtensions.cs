@@ -65,6 +65,7 @@ internal static class ServerServiceCollectionExtensions
         services.AddSingleton<Features.Instances.HubPresenceWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Instances.HubPresenceWriter>());
         services.AddSingleton<Features.Registry.RegistryAdmin>();
+        services.AddSingleton<Features.Gateway.GatewayRoutesView>();
         services.AddConfigCenterAuth();
         services.AddConfigCenterApiKeys();
         services.AddConfigCenterHealth();
