@@ -79,6 +79,22 @@ public class HostileDocumentTests
     }
 
     [Fact]
+    public void YamlWithMoreWrittenNodesThanTheLimit_IsRefusedAtTheFirstNodeOverTheLimit()
+    {
+        // 600 KB, no aliases. Building the node model of all 300,000 values before counting them cost seconds of CPU
+        // per request; the refusal now points at node 200,001, found while streaming. The root mapping, the key "a" and
+        // the sequence are nodes 1 to 3, so node n is the (n - 3)th zero, at column 2(n - 3) + 3 of line 1.
+        var yaml = "a: [" + string.Join(",", Enumerable.Repeat("0", 300_000)) + "]\n";
+
+        var result = DocumentFlattener.Flatten(NamespaceFormat.Yaml, yaml);
+
+        Assert.False(result.Success, "the document was accepted");
+        Assert.Contains($"more than {DocumentLimits.MaxNodes.ToString(System.Globalization.CultureInfo.InvariantCulture)} values", result.Error!.Message, StringComparison.Ordinal);
+        Assert.Equal(1, result.Error.Line);
+        Assert.Equal((2 * (DocumentLimits.MaxNodes + 1 - 3)) + 3, result.Error.Column);
+    }
+
+    [Fact]
     public void YamlAliasesWithinTheLimits_StillExpand()
     {
         var items = DocumentFlattener.Flatten(NamespaceFormat.Yaml, "base: &b {x: 1}\ncopy: *b\n").Items!;

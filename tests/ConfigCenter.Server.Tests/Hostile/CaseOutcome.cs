@@ -19,7 +19,8 @@ internal sealed record CaseOutcome(HostileCase Case, int Status, string? MediaTy
         }
         if (Status >= 500) yield return $"answered {Status}: {Excerpt}";
         if (Case.MustReject && Status is < 400 or >= 500) yield return $"must be refused with a 4xx, answered {Status}: {Excerpt}";
-        if (Status is >= 400 and < 500 && ProblemViolation() is { } problem) yield return $"{Status} is not problem details ({problem}): {Excerpt}";
+        var refusedByKestrel = Case.KestrelRefusesTarget && Status == 400 && Body.Length == 0;
+        if (Status is >= 400 and < 500 && !refusedByKestrel && ProblemViolation() is { } problem) yield return $"{Status} is not problem details ({problem}): {Excerpt}";
         if (Status is >= 300 and < 400 && !IsLocal(Location)) yield return $"redirects off-site to '{Location}'";
         if (Elapsed > MaxAnswerTime) yield return $"answered after {Elapsed.TotalSeconds:F1} s";
     }

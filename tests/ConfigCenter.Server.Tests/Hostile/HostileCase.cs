@@ -37,6 +37,12 @@ internal sealed record HostileCase(
     IReadOnlyList<(string Name, string EncodedValue)>? FormFields = null,
     bool WithAntiforgery = true)
 {
+    /// <summary>
+    /// Kestrel refuses a request target that decodes to a NUL with a bare 400 before any middleware runs (the
+    /// connection is not handed to ConfigCenter at all), so that answer cannot carry problem details.
+    /// </summary>
+    public bool KestrelRefusesTarget => Path.Contains("%00", StringComparison.Ordinal);
+
     public override string ToString() =>
         $"#{Number} {Endpoint.Method} {Shorten(Path)} [{Target}{(MustReject ? ", must reject" : "")}]: {Description}";
 

@@ -101,6 +101,8 @@ internal sealed class HostileCorpus(int seed, IReadOnlyList<CaseNamespace> publi
 
     private void HeaderAttacks(WriteEndpoint endpoint)
     {
+        // A bodiless endpoint with valid route values and only a bad header is a valid delete where If-Match does not apply.
+        if (endpoint.Body == BodyKind.None && endpoint.RouteParameters.Count > 0) return;
         foreach (var ifMatch in HostileValues.IfMatchValues.OrderBy(_ => _random.Next()).Take(3))
         {
             var ns = Pick(scratch);
@@ -138,7 +140,7 @@ internal sealed class HostileCorpus(int seed, IReadOnlyList<CaseNamespace> publi
         var values = RouteValues(endpoint, ns);
         var parts = new List<string>();
         var mustReject = endpoint.IsTokenEndpoint;
-        if (endpoint.RouteParameters.Count > 0 && _random.Next(2) == 0)
+        if (endpoint.RouteParameters.Count > 0 && (endpoint.Body == BodyKind.None || _random.Next(2) == 0))
         {
             var parameter = endpoint.RouteParameters[_random.Next(endpoint.RouteParameters.Count)];
             values[parameter] = Pick(HostileValues.RouteValues);
@@ -167,8 +169,16 @@ internal sealed class HostileCorpus(int seed, IReadOnlyList<CaseNamespace> publi
             form = Form(endpoint, field, value.Form);
             parts.Add($"form {field} = {value.Label}");
         }
-        if (parts.Count == 0) parts.Add("valid input to a scratch target");
-        Add(endpoint, values, Target(endpoint, CaseTarget.Scratch), "random: " + string.Join("; ", parts), mustReject, body, form: form);
+        IReadOnlyList<(string, string)>? headers = null;
+        if (parts.Count == 0)
+        {
+            // Nothing hostile was drawn: send an invalid If-Match rather than a valid request (a valid DELETE would delete).
+            var ifMatch = Pick(HostileValues.IfMatchValues);
+            headers = [("If-Match", ifMatch)];
+            parts.Add($"If-Match: {Describe(ifMatch)}");
+        }
+        Add(endpoint, values, Target(endpoint, CaseTarget.Scratch), "random: " + string.Join("; ", parts), mustReject, body,
+            headers: headers, form: form);
     }
 
     private void Add(WriteEndpoint endpoint, Dictionary<string, string> routeValues, CaseTarget target, string description,

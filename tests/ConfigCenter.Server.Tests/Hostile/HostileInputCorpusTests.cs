@@ -40,7 +40,6 @@ public sealed partial class HostileInputCorpusTests(EtcdClusterFixture etcd, ITe
         var seed = int.TryParse(Environment.GetEnvironmentVariable("HOSTILE_SEED"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : DefaultSeed;
         await using var host = await ConfigCenterServerHost.StartAsync(etcd.Endpoints);
         using var admin = await host.CreateAdminClientAsync();
-        admin.Timeout = TimeSpan.FromSeconds(60);
         var api = new ConfigCenterApiClient(admin);
         var clientKeys = await SeedAsync(api, host);
 

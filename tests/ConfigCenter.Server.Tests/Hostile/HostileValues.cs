@@ -61,6 +61,7 @@ internal static class HostileValues
     ];
 
     /// <summary>Documents for a json or yaml namespace's <c>content</c>; each one exceeds a document bound or is not valid.</summary>
+    /// <remarks>Not here: <c>{"a":1e999999}</c>. JSON leaves a number's range to the reader, and the flattener keeps the text.</remarks>
     public static IReadOnlyList<(string Label, string Format, string Document)> Documents { get; } =
     [
         ("YAML nested 20,000 deep (flow)", "yaml", "a: " + string.Concat(Enumerable.Repeat("{b: ", 20_000)) + "1" + new string('}', 20_000) + "\n"),
@@ -82,7 +83,6 @@ internal static class HostileValues
         ("JSON 300,000 nodes", "json", "{\"a\":[" + string.Join(",", Enumerable.Repeat("0", 300_000)) + "]}"),
         ("JSON truncated", "json", "{\"a\": {\"b\": [1, 2"),
         ("JSON with a NUL key", "json", "{\"a\\u0000b\":1}"),
-        ("JSON number out of range", "json", "{\"a\":1e999999}"),
     ];
 
     /// <summary>Route values; <c>Identity</c> ones can name no existing app, environment, namespace, revision or id.</summary>

@@ -23,7 +23,7 @@ internal sealed record WriteEndpoint(string Method, RoutePattern Pattern, BodyKi
 {
     private static readonly string[] WriteMethods = ["POST", "PUT", "PATCH", "DELETE"];
 
-    public string Route => Pattern.RawText ?? "?";
+    public string Route => Pattern.RawText is { Length: > 1 } raw ? raw.TrimEnd('/') : Pattern.RawText ?? "?";
 
     public string Name => $"{Method} {Route}";
 
