@@ -20,30 +20,40 @@ public static class YamlDepthGuard
     {
         ArgumentNullException.ThrowIfNull(content);
         var parser = new Parser(new Scanner(new StringReader(content)));
-        var depth = 0;
+        // One entry per open collection; for a mapping, whether its next node is a key. Keys are not counted, like
+        // the flattener, which counts values: a 1 MiB mapping of short pairs has more keys and values than the limit.
+        var open = new Stack<(bool Mapping, bool KeyNext)>();
         var nodes = 0;
         try
         {
             while (parser.MoveNext())
             {
-                if ((parser.Current is Scalar or MappingStart or SequenceStart or AnchorAlias) && ++nodes > DocumentLimits.MaxNodes)
+                var current = parser.Current!;
+                if (current is MappingEnd or SequenceEnd)
                 {
-                    var at = parser.Current.Start;
-                    return new ValidationError("content", string.Create(CultureInfo.InvariantCulture,
-                        $"The document has more than {DocumentLimits.MaxNodes} values, mappings and sequences (at line {at.Line}, column {at.Column}); the limit is {DocumentLimits.MaxNodes}."),
-                        (int)at.Line, (int)at.Column);
+                    open.Pop();
+                    continue;
                 }
+                if (current is not (Scalar or MappingStart or SequenceStart or AnchorAlias)) continue;
 
-                switch (parser.Current)
+                var isKey = false;
+                if (open.Count > 0 && open.Peek().Mapping)
                 {
-                    case MappingStart or SequenceStart when ++depth > DocumentLimits.MaxDepth:
-                        var mark = parser.Current.Start;
-                        return new ValidationError("content", string.Create(CultureInfo.InvariantCulture,
-                            $"The YAML is nested more than {DocumentLimits.MaxDepth} levels deep at line {mark.Line}, column {mark.Column}; the limit is {DocumentLimits.MaxDepth} levels."),
-                            (int)mark.Line, (int)mark.Column);
-                    case MappingEnd or SequenceEnd:
-                        depth--;
-                        break;
+                    var parent = open.Pop();
+                    isKey = parent.KeyNext;
+                    open.Push(parent with { KeyNext = !parent.KeyNext });
+                }
+                if (!isKey && open.Count > 0 && ++nodes > DocumentLimits.MaxNodes)
+                {
+                    return Error(current.Start, $"The document has more than {DocumentLimits.MaxNodes} values, mappings and sequences (at line {current.Start.Line}, column {current.Start.Column}); the limit is {DocumentLimits.MaxNodes}.");
+                }
+                if (current is MappingStart or SequenceStart)
+                {
+                    open.Push((current is MappingStart, true));
+                    if (open.Count > DocumentLimits.MaxDepth)
+                    {
+                        return Error(current.Start, $"The YAML is nested more than {DocumentLimits.MaxDepth} levels deep at line {current.Start.Line}, column {current.Start.Column}; the limit is {DocumentLimits.MaxDepth} levels.");
+                    }
                 }
             }
         }
@@ -54,4 +64,7 @@ public static class YamlDepthGuard
 
         return null;
     }
+
+    private static ValidationError Error(Mark at, FormattableString message) =>
+        new("content", message.ToString(CultureInfo.InvariantCulture), (int)at.Line, (int)at.Column);
 }
