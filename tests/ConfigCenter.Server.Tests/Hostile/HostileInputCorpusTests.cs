@@ -13,6 +13,7 @@ namespace ConfigCenter.Server.Tests.Hostile;
 /// stored, the server stays responsive, and what was published before is byte-identical afterwards.
 /// Replay a run with the seed it prints: <c>HOSTILE_SEED=… dotnet test --filter HostileInputCorpusTests</c>.
 /// </summary>
+[Collection(HostileCorpusCollection.Name)]
 public sealed partial class HostileInputCorpusTests(EtcdClusterFixture etcd, ITestOutputHelper output) : IClassFixture<EtcdClusterFixture>
 {
     private const int DefaultSeed = 20_261_130;
@@ -209,4 +210,14 @@ public sealed partial class HostileInputCorpusTests(EtcdClusterFixture etcd, ITe
 
     [GeneratedRegex("value=\"([^\"]+)\"")]
     private static partial Regex InputValue();
+}
+
+/// <summary>
+/// The corpus runs alone: its "answers /health/live within 1 s" is about this server under the corpus, not about
+/// two shared cores also running every other test class of the assembly.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class HostileCorpusCollection
+{
+    public const string Name = "hostile input corpus";
 }
