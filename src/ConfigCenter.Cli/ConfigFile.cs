@@ -7,8 +7,7 @@ internal sealed record ConfigFile(string Path, NamespaceFormat Format, string Te
 {
     public static ConfigFile Read(string path)
     {
-        if (!File.Exists(path)) throw new CliException($"{path}: no such file.");
-        var text = File.ReadAllText(path);
+        var text = LocalDocumentBounds.ReadText(path, DocumentLimits.MaxDocumentBytes);
         var format = FormatOf(path);
         var result = format == NamespaceFormat.Properties ? PropertiesFile.Parse(text) : DocumentFlattener.Flatten(format, text);
         if (result.Error is { } error)

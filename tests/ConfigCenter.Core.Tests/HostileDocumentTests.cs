@@ -79,6 +79,35 @@ public class HostileDocumentTests
     }
 
     [Fact]
+    public void YamlWithMoreWrittenNodesThanTheLimit_IsRefusedAtTheFirstNodeOverTheLimit()
+    {
+        // 600 KB, no aliases. Building the node model of all 300,000 values before counting them cost seconds of CPU
+        // per request; the refusal now points at value 200,001, found while streaming. Like the flattener, the count
+        // leaves out the root and the keys: the sequence is value 1, so value n is the (n - 1)th zero, at column 2(n - 1) + 3.
+        var yaml = "a: [" + string.Join(",", Enumerable.Repeat("0", 300_000)) + "]\n";
+
+        var result = DocumentFlattener.Flatten(NamespaceFormat.Yaml, yaml);
+
+        Assert.False(result.Success, "the document was accepted");
+        Assert.Contains($"more than {DocumentLimits.MaxNodes.ToString(System.Globalization.CultureInfo.InvariantCulture)} values", result.Error!.Message, StringComparison.Ordinal);
+        Assert.Equal(1, result.Error.Line);
+        Assert.Equal((2 * DocumentLimits.MaxNodes) + 3, result.Error.Column);
+    }
+
+    [Fact]
+    public void YamlWithMoreKeysAndValuesThanTheNodeLimit_ButFewerValues_IsAccepted()
+    {
+        // 110,000 short pairs (990 KB): 220,000 scalars, but keys are not nodes, so this fits as it always did.
+        var yaml = new StringBuilder();
+        for (var i = 0; i < 110_000; i++) yaml.Append(i.ToString("x5", System.Globalization.CultureInfo.InvariantCulture)).Append(": 1\n");
+
+        var result = DocumentFlattener.Flatten(NamespaceFormat.Yaml, yaml.ToString());
+
+        Assert.True(result.Success, result.Error?.Message);
+        Assert.Equal(110_000, result.Items!.Count);
+    }
+
+    [Fact]
     public void YamlAliasesWithinTheLimits_StillExpand()
     {
         var items = DocumentFlattener.Flatten(NamespaceFormat.Yaml, "base: &b {x: 1}\ncopy: *b\n").Items!;

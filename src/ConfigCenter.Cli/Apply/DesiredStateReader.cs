@@ -13,17 +13,7 @@ internal static class DesiredStateReader
 {
     public static DesiredState Read(string path)
     {
-        if (!File.Exists(path)) throw new CliException($"{path}: no such file.");
-        var stream = new YamlStream();
-        try
-        {
-            using var reader = new StringReader(File.ReadAllText(path));
-            stream.Load(reader);
-        }
-        catch (YamlException e)
-        {
-            throw new CliException($"{path}:{e.Start.Line}:{e.Start.Column}: not valid YAML: {e.Message}");
-        }
+        var stream = LocalDocumentBounds.LoadYaml(path, DocumentLimits.MaxFlattenedBytes);
         if (stream.Documents.Count == 0) throw new CliException($"{path}: the file is empty; it needs an 'apps:' mapping.");
         var ctx = new Where(path);
         var root = ctx.Mapping(stream.Documents[0].RootNode, "(root)");
