@@ -17,8 +17,8 @@ internal static class RegistryApi
         var group = app.MapGroup("/api/v1/registry/{env}/services").RequireAuthorization(AuthConstants.ManagementPolicy).WithTags("Registry");
         group.MapGet("", ListAsync).WithSummary("Registered services of an environment with instance and healthy counts.");
         group.MapGet("/{service}", GetAsync).WithSummary("The registered instances of one service.");
-        group.MapPost("/{service}/{instanceId}/drain", DrainAsync).WithSummary("Takes an instance out of discovery without deregistering it (audited).");
-        group.MapDelete("/{service}/{instanceId}", DeregisterAsync).WithSummary("Deletes an instance's registry entry (audited).");
+        group.MapPost("/{service}/{instanceId}/drain", DrainAsync).RequireAuthorization(AuthConstants.AdminPolicy).WithSummary("Takes an instance out of discovery without deregistering it (audited).");
+        group.MapDelete("/{service}/{instanceId}", DeregisterAsync).RequireAuthorization(AuthConstants.AdminPolicy).WithSummary("Deletes an instance's registry entry (audited).");
         return app;
     }
 
