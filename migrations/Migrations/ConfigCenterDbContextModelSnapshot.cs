@@ -37,6 +37,12 @@ namespace ConfigCenter.Migrations.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("HashVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("KeyHash")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -44,6 +50,9 @@ namespace ConfigCenter.Migrations.Migrations
                     b.Property<string>("KeyPrefix")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastUsedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -88,6 +97,35 @@ namespace ConfigCenter.Migrations.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("Apps", (string)null);
+                });
+
+            modelBuilder.Entity("ConfigCenter.Storage.Entities.AppMemberEntity", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AppId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("AppId", "UserId")
+                        .IsUnique();
+
+                    b.ToTable("AppMembers", (string)null);
                 });
 
             modelBuilder.Entity("ConfigCenter.Storage.Entities.AuditEntity", b =>
@@ -322,6 +360,75 @@ namespace ConfigCenter.Migrations.Migrations
                     b.ToTable("Outbox", (string)null);
                 });
 
+            modelBuilder.Entity("ConfigCenter.Storage.Entities.PersonalTokenEntity", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastUsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TokenPrefix")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("PersonalTokens", (string)null);
+                });
+
+            modelBuilder.Entity("ConfigCenter.Storage.Entities.PublisherGrantEntity", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AppId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EnvironmentId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "EnvironmentId", "AppId");
+
+                    b.ToTable("PublisherGrants", (string)null);
+                });
+
             modelBuilder.Entity("ConfigCenter.Storage.Entities.ReleaseEntity", b =>
                 {
                     b.Property<long>("Id")
@@ -404,11 +511,21 @@ namespace ConfigCenter.Migrations.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("DisabledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("MustChangePassword")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("PasswordHash")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Role")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SecurityStamp")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
@@ -425,6 +542,15 @@ namespace ConfigCenter.Migrations.Migrations
                     b.ToTable("Users", (string)null);
                 });
 
+            modelBuilder.Entity("ConfigCenter.Storage.Entities.AppMemberEntity", b =>
+                {
+                    b.HasOne("ConfigCenter.Storage.Entities.UserEntity", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ConfigCenter.Storage.Entities.DraftItemEntity", b =>
                 {
                     b.HasOne("ConfigCenter.Storage.Entities.DraftEntity", null)
@@ -439,6 +565,24 @@ namespace ConfigCenter.Migrations.Migrations
                     b.HasOne("ConfigCenter.Storage.Entities.AppEntity", null)
                         .WithMany("Namespaces")
                         .HasForeignKey("AppId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ConfigCenter.Storage.Entities.PersonalTokenEntity", b =>
+                {
+                    b.HasOne("ConfigCenter.Storage.Entities.UserEntity", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ConfigCenter.Storage.Entities.PublisherGrantEntity", b =>
+                {
+                    b.HasOne("ConfigCenter.Storage.Entities.UserEntity", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

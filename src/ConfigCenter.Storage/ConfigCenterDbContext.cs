@@ -16,6 +16,9 @@ public sealed class ConfigCenterDbContext(DbContextOptions<ConfigCenterDbContext
     public DbSet<OutboxEntity> Outbox => Set<OutboxEntity>();
     public DbSet<UserEntity> Users => Set<UserEntity>();
     public DbSet<ApiKeyEntity> ApiKeys => Set<ApiKeyEntity>();
+    public DbSet<AppMemberEntity> AppMembers => Set<AppMemberEntity>();
+    public DbSet<PublisherGrantEntity> PublisherGrants => Set<PublisherGrantEntity>();
+    public DbSet<PersonalTokenEntity> PersonalTokens => Set<PersonalTokenEntity>();
     public DbSet<AuditEntity> Audit => Set<AuditEntity>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -97,6 +97,26 @@ public sealed class ConfigCenterApiClient(HttpClient http)
     /// <summary><c>GET /api/v1/apps/{app}/envs/{env}/instances</c>.</summary>
     public Task<JsonElement> InstancesAsync(string app, string env) => GetJsonAsync($"/api/v1/apps/{app}/envs/{env}/instances");
 
+    /// <summary><c>POST /api/v1/users</c> (no password change required) and returns the new user's id.</summary>
+    public async Task<int> CreateUserAsync(string userName, string password, bool isAdmin = false)
+    {
+        using var response = await http.PostAsJsonAsync("/api/v1/users", new { userName, password, isAdmin, mustChangePassword = false });
+        await EnsureAsync(response);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt32();
+    }
+
+    /// <summary><c>PUT /api/v1/users/{id}/roles</c>: app roles as (app, role), publisher rights as (env, app or null for every app).</summary>
+    public async Task SetRolesAsync(int userId, bool isAdmin, (string App, string Role)[] apps, (string Env, string? App)[] publisher)
+    {
+        using var response = await http.PutAsJsonAsync($"/api/v1/users/{userId}/roles", new
+        {
+            isAdmin,
+            apps = apps.Select(a => new { app = a.App, role = a.Role }),
+            publisher = publisher.Select(p => new { env = p.Env, app = p.App }),
+        });
+        await EnsureAsync(response);
+    }
+
     public async Task<JsonElement> GetJsonAsync(string path)
     {
         using var response = await http.GetAsync(path);

@@ -103,5 +103,21 @@ public sealed class ConfigCenterServerHost : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>A client signed in as <paramref name="userName"/> through <c>POST /api/v1/auth/token</c>.</summary>
+    public async Task<HttpClient> CreateUserClientAsync(string userName, string password)
+    {
+        string token;
+        using (var anonymous = CreateHttpClient())
+        {
+            using var response = await anonymous.PostAsJsonAsync("/api/v1/auth/token", new { username = userName, password });
+            if (!response.IsSuccessStatusCode)
+                throw new InvalidOperationException($"Signing in as {userName}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            token = (await response.Content.ReadFromJsonAsync<TokenBody>())!.AccessToken;
+        }
+        var client = CreateHttpClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
     private sealed record TokenBody(string AccessToken, DateTimeOffset ExpiresAt);
 }

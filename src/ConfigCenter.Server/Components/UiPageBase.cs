@@ -17,6 +17,38 @@ public abstract class UiPageBase : ComponentBase
 
     [Inject] protected TimeProvider Time { get; set; } = default!;
 
+    [Inject] private Features.Auth.AccessDirectory Access { get; set; } = default!;
+
+    [Inject] private AuthenticationStateProvider AuthenticationStateProvider { get; set; } = default!;
+
+    /// <summary>
+    /// Whether the signed-in user holds the right now (read live, so a role removed a second ago counts). Pages use it
+    /// to hide or disable controls, and <see cref="RequireAsync"/> before acting: the UI calls services directly, so the
+    /// page is where the server refuses.
+    /// </summary>
+    protected async Task<bool> MayAsync(Features.Auth.AppRight right, string? app, string? env)
+    {
+        var state = await AuthenticationStateProvider.GetAuthenticationStateAsync();
+        return Access.Can(state.User, app, env, right);
+    }
+
+    protected async Task<bool> IsAdminAsync()
+    {
+        var state = await AuthenticationStateProvider.GetAuthenticationStateAsync();
+        return Access.IsCurrent(state.User) && Access.User(state.User) is { IsAdmin: true, MustChangePassword: false };
+    }
+
+    /// <summary>Throws a 403 <see cref="ConfigCenterException"/> (a snackbar through <see cref="TryAsync"/>) unless the user holds the right.</summary>
+    protected async Task RequireAsync(Features.Auth.AppRight right, string? app, string? env)
+    {
+        if (!await MayAsync(right, app, env)) throw new ConfigCenterException(StatusCodes.Status403Forbidden, "Forbidden", $"You may not {right.ToString().ToLowerInvariant()} {app}{(env is null ? "" : $" in {env}")}.");
+    }
+
+    protected async Task RequireAdminAsync()
+    {
+        if (!await IsAdminAsync()) throw new ConfigCenterException(StatusCodes.Status403Forbidden, "Forbidden", "Only an admin may do this.");
+    }
+
     protected async Task<string> UserNameAsync()
     {
         if (AuthenticationState is null) return "unknown";

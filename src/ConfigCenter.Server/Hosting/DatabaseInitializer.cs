@@ -16,6 +16,7 @@ internal sealed class DatabaseInitializer(
     AdminBootstrapper bootstrapper,
     ReleaseCache cache,
     ApiKeyStore keys,
+    AccessDirectory access,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -27,6 +28,7 @@ internal sealed class DatabaseInitializer(
         var current = await ReleaseQueries.CurrentReleases(db).AsNoTracking().ToListAsync(cancellationToken);
         foreach (var release in current) cache.TryUpdate(ReleaseMapper.ToDocument(release));
         await keys.LoadAsync(db, cancellationToken);
+        await access.ReloadAsync(cancellationToken);
         logger.LogInformation("Store ready: {Namespaces} published namespaces loaded", current.Count);
     }
 

@@ -37,6 +37,7 @@ internal static class ServerEndpointExtensions
         app.MapStatusApi();
         app.MapOutboxApi();
         app.MapAuditApi();
+        Features.Users.UsersApi.MapUsersApi(app);
         Features.ConfigHub.ConfigHubExtensions.MapConfigHub(app);
         Features.Instances.InstancesApi.MapInstancesApi(app);
         Features.Registry.RegistryApi.MapRegistryApi(app);

@@ -7,11 +7,16 @@ public sealed class ApiKeyEntity
     public required string AppId { get; set; }
     public required string EnvironmentId { get; set; }
     public required string Name { get; set; }
-    /// <summary>Lowercase hex SHA-256 of the key; keys are 256-bit random so a fast hash is enough.</summary>
+    /// <summary>Lowercase hex of the key's hash; <see cref="HashVersion"/> says which hash.</summary>
     public required string KeyHash { get; set; }
+    /// <summary>0: bare SHA-256 (rows from before HMAC, re-hashed on first use); 1: HMAC-SHA256 under the server's secret key.</summary>
+    public int HashVersion { get; set; }
     /// <summary>The first characters of the key, to recognise it in lists.</summary>
     public required string KeyPrefix { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public string CreatedBy { get; set; } = "";
+    public DateTimeOffset? LastUsedAt { get; set; }
+    /// <summary>Set when the key was rotated with a grace period: it authenticates until then.</summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
 }

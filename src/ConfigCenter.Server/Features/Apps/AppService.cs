@@ -18,6 +18,7 @@ public sealed class AppService(
     SqliteWriteGate writeGate,
     ReleaseCache cache,
     ApiKeyStore keys,
+    Auth.AccessDirectory access,
     OutboxSignal outbox,
     IOptions<ConfigCenterServerOptions> options,
     TimeProvider time)
@@ -83,6 +84,9 @@ public sealed class AppService(
         await db.Drafts.Where(d => d.AppId == app).ExecuteDeleteAsync(ct);
         await db.Releases.Where(r => r.AppId == app).ExecuteDeleteAsync(ct);
         await db.ApiKeys.Where(k => k.AppId == app).ExecuteDeleteAsync(ct);
+        // Roles in the app go with it: an app created later under the same id starts with no members.
+        await db.AppMembers.Where(m => m.AppId == app).ExecuteDeleteAsync(ct);
+        await db.PublisherGrants.Where(g => g.AppId == app).ExecuteDeleteAsync(ct);
         db.Apps.Remove(entity);
         AuditLog.Record(db, now, user, "app.delete", app);
         await db.SaveChangesAsync(ct);
@@ -91,6 +95,7 @@ public sealed class AppService(
         // The keys' rows are gone; forgetting them here ends their reads and open hub connections now, and keeps
         // them from reading an app created later under the same id.
         keys.RemoveApp(app);
+        await access.ReloadAsync(ct);
         outbox.Notify();
     }
 

@@ -31,7 +31,17 @@ internal sealed class AdminBootstrapper(
         }
         if (await db.Users.AnyAsync(ct)) return;
         var password = string.IsNullOrEmpty(configured) ? Generate() : configured;
-        var admin = new UserEntity { UserName = "admin", PasswordHash = "", Role = AuthConstants.AdminRole, CreatedAt = time.GetUtcNow() };
+        // In Production the first password (printed or from configuration) is known to more than one person or file:
+        // the admin sets their own at first sign-in before anything else works.
+        var admin = new UserEntity
+        {
+            UserName = "admin",
+            PasswordHash = "",
+            Role = AuthConstants.AdminRole,
+            CreatedAt = time.GetUtcNow(),
+            SecurityStamp = Users.UserAccounts.NewStamp(),
+            MustChangePassword = environment.IsProduction(),
+        };
         admin.PasswordHash = hasher.HashPassword(admin, password);
         db.Users.Add(admin);
         await db.SaveChangesAsync(ct);

@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using ConfigCenter.Server.Features.Audit;
+using ConfigCenter.Server.Infrastructure;
 using ConfigCenter.Storage;
 using ConfigCenter.Storage.Entities;
 using Microsoft.AspNetCore.Identity;
@@ -6,29 +8,68 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ConfigCenter.Server.Features.Auth;
 
-/// <summary>Checks user credentials with ASP.NET Core Identity's password hasher.</summary>
-public sealed class UserService(IDbContextFactory<ConfigCenterDbContext> dbFactory, IPasswordHasher<UserEntity> hasher)
+/// <summary>Checks user credentials with ASP.NET Core Identity's password hasher, throttled per user name and per client address.</summary>
+public sealed class UserService(
+    IDbContextFactory<ConfigCenterDbContext> dbFactory,
+    IPasswordHasher<UserEntity> hasher,
+    SignInThrottle throttle,
+    SqliteWriteGate writeGate,
+    TimeProvider time,
+    ILogger<UserService> logger)
 {
-    public async Task<ClaimsPrincipal?> SignInAsync(string? userName, string? password, string scheme, CancellationToken ct)
+    public async Task<SignInResult> SignInAsync(string? userName, string? password, string? address, string scheme, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(userName) || string.IsNullOrEmpty(password)) return null;
+        if (string.IsNullOrEmpty(userName) || string.IsNullOrEmpty(password)) return SignInResult.Failed;
+        if (throttle.LockedUntil(userName, address) is { } lockedUntil)
+        {
+            // Refused before the password is checked, so a locked account tells a guesser nothing.
+            await AuditAsync(userName, "auth.signin.locked", address, ct);
+            return new SignInResult(null, lockedUntil);
+        }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.UserName == userName, ct);
+        var verified = user is not null && user.DisabledAt is null
+            && hasher.VerifyHashedPassword(user, user.PasswordHash, password) != PasswordVerificationResult.Failed;
         if (user is null)
         {
             // Hash anyway so an unknown user name takes as long as a wrong password.
             hasher.HashPassword(new UserEntity { UserName = userName, PasswordHash = "", Role = "" }, password);
-            return null;
         }
-        if (hasher.VerifyHashedPassword(user, user.PasswordHash, password) == PasswordVerificationResult.Failed) return null;
-        return Principal(user, scheme);
+        if (!verified)
+        {
+            var (userLocked, addressLocked) = throttle.RecordFailure(userName, address);
+            await AuditAsync(userName, "auth.signin.failed", address, ct);
+            if (userLocked || addressLocked)
+            {
+                logger.LogWarning("Sign-in locked for {User} (user: {UserLocked}) from {Address} (address: {AddressLocked})", userName, userLocked, address, addressLocked);
+                await AuditAsync(userName, "auth.lockout", address, ct, userLocked ? "user" : "address");
+            }
+            return SignInResult.Failed;
+        }
+        throttle.RecordSuccess(userName);
+        await AuditAsync(user!.UserName, "auth.signin", address, ct, scheme);
+        return new SignInResult(Principal(user, scheme), null);
     }
 
     public static ClaimsPrincipal Principal(UserEntity user, string scheme) => new(new ClaimsIdentity(
     [
         new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         new Claim(ClaimTypes.Name, user.UserName),
-        new Claim(ClaimTypes.Role, user.Role),
         new Claim(AuthConstants.KindClaim, AuthConstants.UserKind),
+        new Claim(AuthConstants.StampClaim, user.SecurityStamp),
     ], scheme));
+
+    private async Task AuditAsync(string userName, string action, string? address, CancellationToken ct, string detail = "")
+    {
+        using var _ = await writeGate.EnterAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        AuditLog.Record(db, time.GetUtcNow(), userName, action, address ?? "unknown", detail);
+        await db.SaveChangesAsync(ct);
+    }
+}
+
+/// <summary>A signed-in principal, or null with the end of a lockout (if that is why).</summary>
+public sealed record SignInResult(ClaimsPrincipal? Principal, DateTimeOffset? LockedUntil)
+{
+    public static readonly SignInResult Failed = new(null, null);
 }

@@ -17,6 +17,7 @@ internal static class ConfigReadApi
     {
         app.MapGet("/api/v1/config/{env}/{app}/{ns}", Read)
             .ShortCircuit()
+            .WithMetadata(Auth.ClientKeyCheckedInHandler.Instance)
             .WithTags("Clients")
             .WithSummary("The current release document of a namespace (API key in X-Api-Key).");
         return app;

@@ -14,12 +14,12 @@ internal static class OutboxApi
         {
             await parked.RetryAsync(id, http.User.UserName(), ct);
             return Results.NoContent();
-        }).WithSummary("Deliver a parked release again.");
+        }).WithSummary("Deliver a parked release again.").RequireAuthorization(AuthConstants.AdminPolicy);
         api.MapDelete("/{id:long}", async (long id, ParkedReleases parked, HttpContext http, CancellationToken ct) =>
         {
             await parked.DropAsync(id, http.User.UserName(), ct);
             return Results.NoContent();
-        }).WithSummary("Give up on a parked release (etcd keeps what it holds).");
+        }).WithSummary("Give up on a parked release (etcd keeps what it holds).").RequireAuthorization(AuthConstants.AdminPolicy);
         return app;
     }
 }

@@ -9,14 +9,14 @@ internal static class DraftsApi
     public static IEndpointRouteBuilder MapDraftsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/apps/{app}/envs/{env}/namespaces/{ns}")
-            .RequireAuthorization(AuthConstants.ManagementPolicy).WithTags("Drafts");
+            .WithTags("Drafts");
 
         api.MapGet("", async (string app, string env, string ns, DraftService drafts, HttpContext http, CancellationToken ct) =>
         {
             var draft = await drafts.GetAsync(app, env, ns, ct);
             http.Response.Headers.ETag = draft.ETag;
             return Results.Ok(draft);
-        }).WithSummary("The draft of a namespace in an environment, with its ETag.");
+        }).WithSummary("The draft of a namespace in an environment, with its ETag.").RequireAuthorization(AuthConstants.AppReadPolicy);
 
         api.MapPut("/items/{key}", async (string app, string env, string ns, string key, SetItemRequest request, DraftService drafts,
             HttpContext http, CancellationToken ct) =>
@@ -24,21 +24,21 @@ internal static class DraftsApi
             var (item, created, version) = await drafts.SetItemAsync(app, env, ns, ItemKeyRoute.Decode(http, key), request, ETags.IfMatch(http.Request), http.User.UserName(), ct);
             http.Response.Headers.ETag = ETags.Format(version);
             return created ? Results.Created($"{http.Request.Path}", item) : Results.Ok(item);
-        });
+        }).RequireAuthorization(AuthConstants.AppEditPolicy);
 
         api.MapDelete("/items/{key}", async (string app, string env, string ns, string key, DraftService drafts, HttpContext http, CancellationToken ct) =>
         {
             var version = await drafts.DeleteItemAsync(app, env, ns, ItemKeyRoute.Decode(http, key), ETags.IfMatch(http.Request), http.User.UserName(), ct);
             http.Response.Headers.ETag = ETags.Format(version);
             return Results.NoContent();
-        });
+        }).RequireAuthorization(AuthConstants.AppEditPolicy);
 
         api.MapPut("/content", async (string app, string env, string ns, SetContentRequest request, DraftService drafts, HttpContext http, CancellationToken ct) =>
         {
             var version = await drafts.SetContentAsync(app, env, ns, request.Content, ETags.IfMatch(http.Request), http.User.UserName(), ct);
             http.Response.Headers.ETag = ETags.Format(version);
             return Results.Ok(new { version });
-        }).WithSummary("Replace the document of a json or yaml namespace.");
+        }).WithSummary("Replace the document of a json or yaml namespace.").RequireAuthorization(AuthConstants.AppEditPolicy);
         return app;
     }
 }

@@ -12,7 +12,7 @@ internal static class InstancesApi
     {
         app.MapGet("/api/v1/apps/{app}/envs/{env}/instances",
                 async (string app, string env, InstanceDirectory instances, CancellationToken ct) => Results.Ok(await instances.ListAsync(app, env, ct)))
-            .RequireAuthorization(AuthConstants.ManagementPolicy)
+            .RequireAuthorization(AuthConstants.AppReadPolicy)
             .WithTags("Instances")
             .WithSummary("Instances of an app and environment (registry and this replica's hub) with the revision each applied per namespace.");
         return app;

@@ -35,10 +35,10 @@ internal static class RegistryApi
         group.MapGet("", ListAsync).WithSummary("Registered services of an environment with instance and healthy counts.");
         group.MapGet("/{service}", GetAsync).WithSummary("One service: its protection state and its registered instances.");
         group.MapPost("/{service}/{instanceId}/drain", (string env, string service, string instanceId, RegistryAdmin admin, HttpContext http, CancellationToken ct) =>
-            DrainAsync(env, service, instanceId, true, admin, http, ct)).WithSummary("Takes an instance out of discovery without deregistering it; the instance keeps it (audited). 412 when the entry kept changing.");
+            DrainAsync(env, service, instanceId, true, admin, http, ct)).RequireAuthorization(AuthConstants.AdminPolicy).WithSummary("Takes an instance out of discovery without deregistering it; the instance keeps it (audited). 412 when the entry kept changing.");
         group.MapPost("/{service}/{instanceId}/resume", (string env, string service, string instanceId, RegistryAdmin admin, HttpContext http, CancellationToken ct) =>
-            DrainAsync(env, service, instanceId, false, admin, http, ct)).WithSummary("Puts a drained instance back in rotation (audited). 412 when the entry kept changing.");
-        group.MapDelete("/{service}/{instanceId}", DeregisterAsync).WithSummary("Deletes an instance's registry entry (audited).");
+            DrainAsync(env, service, instanceId, false, admin, http, ct)).RequireAuthorization(AuthConstants.AdminPolicy).WithSummary("Puts a drained instance back in rotation (audited). 412 when the entry kept changing.");
+        group.MapDelete("/{service}/{instanceId}", DeregisterAsync).RequireAuthorization(AuthConstants.AdminPolicy).WithSummary("Deletes an instance's registry entry (audited).");
         return app;
     }
 

@@ -8,22 +8,24 @@ internal static class ReleasesApi
     public static IEndpointRouteBuilder MapReleasesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/apps/{app}/envs/{env}/namespaces/{ns}/releases")
-            .RequireAuthorization(AuthConstants.ManagementPolicy).WithTags("Releases");
+            .WithTags("Releases");
 
-        api.MapGet("", (string app, string env, string ns, ReleaseReader reader, CancellationToken ct) => reader.ListAsync(app, env, ns, ct));
+        api.MapGet("", (string app, string env, string ns, ReleaseReader reader, CancellationToken ct) => reader.ListAsync(app, env, ns, ct))
+            .RequireAuthorization(AuthConstants.AppReadPolicy);
 
         api.MapPost("", async (string app, string env, string ns, PublishRequest? request, ReleaseService releases, HttpContext http, CancellationToken ct) =>
         {
             var release = await releases.PublishAsync(app, env, ns, request?.Message, http.User.UserName(), ct);
             return Results.Created($"{http.Request.Path}/{release.Revision}", release);
-        }).WithSummary("Publish the draft as a new release.");
+        }).WithSummary("Publish the draft as a new release.").RequireAuthorization(AuthConstants.AppPublishPolicy);
 
         api.MapGet("/{revision:long}", (string app, string env, string ns, long revision, ReleaseReader reader, CancellationToken ct) =>
-            reader.GetAsync(app, env, ns, revision, ct));
+            reader.GetAsync(app, env, ns, revision, ct)).RequireAuthorization(AuthConstants.AppReadPolicy);
 
         api.MapGet("/{revision:long}/diff", (string app, string env, string ns, long revision, long? against, ReleaseReader reader, CancellationToken ct) =>
             reader.DiffAsync(app, env, ns, revision, against ?? revision - 1, ct))
-            .WithSummary("Keys added, changed and removed from release 'against' (default: the previous one) to this one.");
+            .WithSummary("Keys added, changed and removed from release 'against' (default: the previous one) to this one.")
+            .RequireAuthorization(AuthConstants.AppReadPolicy);
 
         api.MapPost("/{revision:long}/rollback", async (string app, string env, string ns, long revision, PublishRequest? request,
             ReleaseService releases, HttpContext http, CancellationToken ct) =>
@@ -31,7 +33,7 @@ internal static class ReleasesApi
             var release = await releases.RollbackAsync(app, env, ns, revision, request?.Message, http.User.UserName(), ct);
             var path = http.Request.Path.ToString();
             return Results.Created($"{path[..path.LastIndexOf("/releases/", StringComparison.Ordinal)]}/releases/{release.Revision}", release);
-        }).WithSummary("Publish a new release whose content equals this one.");
+        }).WithSummary("Publish a new release whose content equals this one.").RequireAuthorization(AuthConstants.AppPublishPolicy);
         return app;
     }
 }

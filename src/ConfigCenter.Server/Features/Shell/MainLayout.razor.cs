@@ -21,6 +21,7 @@ public sealed partial class MainLayout : IDisposable
     [Inject] private ReleaseCache Releases { get; set; } = default!;
     [Inject] private ParkedReleases Parked { get; set; } = default!;
     [Inject] private AuthenticationStateProvider Authentication { get; set; } = default!;
+    [Inject] private Auth.AccessDirectory Access { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private ILogger<MainLayout> Logger { get; set; } = default!;
 
@@ -79,8 +80,10 @@ public sealed partial class MainLayout : IDisposable
     {
         try
         {
-            var user = (await Authentication.GetAuthenticationStateAsync()).User.Identity?.Name ?? "unknown";
-            await action(user, _cts.Token);
+            var state = await Authentication.GetAuthenticationStateAsync();
+            if (Access.User(state.User) is not { IsAdmin: true } || !Access.IsCurrent(state.User))
+                throw new Infrastructure.ConfigCenterException(StatusCodes.Status403Forbidden, "Forbidden", "Only an admin may retry or drop a parked release.");
+            await action(state.User.Identity?.Name ?? "unknown", _cts.Token);
             Snackbar.Add($"Parked release {id} {done}.", Severity.Success);
         }
         catch (Infrastructure.ConfigCenterException e)

@@ -52,7 +52,11 @@ public sealed partial class EditorPage : UiPageBase, IDisposable
     /// <summary>The namespace's format, parsed once from the draft's wire name.</summary>
     private NamespaceFormat Format => NamespaceFormats.TryParse(_draft?.Format, out var format) ? format : NamespaceFormat.Properties;
 
-    private bool CanPublish => _draft is { HasChanges: true } && !_busy && !(_document?.Dirty ?? false);
+    private bool CanPublish => _mayPublish && _draft is { HasChanges: true } && !_busy && !(_document?.Dirty ?? false);
+
+    // What the user's roles allow here; the controls follow it and every action checks again (RequireAsync).
+    private bool _mayEdit;
+    private bool _mayPublish;
 
     private string PublishHint => _draft is null ? "" : _document?.Dirty == true ? "Save the draft before publishing."
         : _draft.HasChanges ? "Review the changes and publish them as a new release." : "Nothing to publish: the draft equals the live release.";
@@ -67,6 +71,8 @@ public sealed partial class EditorPage : UiPageBase, IDisposable
     {
         _conflict = null;
         _notice = null;
+        _mayEdit = await MayAsync(Auth.AppRight.Edit, App, Env);
+        _mayPublish = await MayAsync(Auth.AppRight.Publish, App, Env);
         var envs = Apps.ListEnvironmentsAsync(CancellationToken.None);
         await LoadAsync();
         _envs = await envs;
@@ -159,6 +165,7 @@ public sealed partial class EditorPage : UiPageBase, IDisposable
         _saving = true;
         try
         {
+            await RequireAsync(Auth.AppRight.Edit, App, Env);
             var user = await UserNameAsync();
             _version = await edit(_version, user);
             _conflict = null;
@@ -235,6 +242,7 @@ public sealed partial class EditorPage : UiPageBase, IDisposable
         StateHasChanged();
         await TryAsync(async () =>
         {
+            await RequireAsync(Auth.AppRight.Publish, App, Env);
             var release = await Releases.PublishAsync(App, Env, Ns, message, await UserNameAsync(), CancellationToken.None);
             Snackbar.Add($"Published r{release.Revision}.", Severity.Success);
         });

@@ -15,7 +15,7 @@ internal static class ExportEndpoints
 {
     public static IEndpointRouteBuilder MapExportEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet(ExportLinks.Route, ExportAsync).RequireAuthorization(UiAuth.Policy).ExcludeFromDescription();
+        app.MapGet(ExportLinks.Route, ExportAsync).RequireAuthorization(UiAuth.AppPolicy).ExcludeFromDescription();
         return app;
     }
 

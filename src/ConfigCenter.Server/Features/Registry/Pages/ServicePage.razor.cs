@@ -21,6 +21,11 @@ public sealed partial class ServicePage : UiPageBase, IDisposable
 
     private async Task DrainAsync(RegistryEntry entry, bool draining)
     {
+        if (!await IsAdminAsync())
+        {
+            Snackbar.Add("Only an admin may drain an instance.", Severity.Error);
+            return;
+        }
         var result = await Admin.DrainAsync(Env, Service, entry.InstanceId, await UserNameAsync(), CancellationToken.None, draining);
         var (message, severity) = result switch
         {
@@ -36,6 +41,11 @@ public sealed partial class ServicePage : UiPageBase, IDisposable
 
     private async Task DeregisterAsync(RegistryEntry entry)
     {
+        if (!await IsAdminAsync())
+        {
+            Snackbar.Add("Only an admin may deregister an instance.", Severity.Error);
+            return;
+        }
         var done = await Admin.DeregisterAsync(Env, Service, entry.InstanceId, await UserNameAsync(), CancellationToken.None);
         Snackbar.Add(done ? $"Deregistered {entry.InstanceId}." : $"{entry.InstanceId} is no longer registered.", done ? Severity.Success : Severity.Warning);
     }

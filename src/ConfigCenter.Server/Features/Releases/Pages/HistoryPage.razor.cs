@@ -110,6 +110,7 @@ public sealed partial class HistoryPage : UiPageBase, IDisposable
         StateHasChanged();
         await TryAsync(async () =>
         {
+            await RequireAsync(Auth.AppRight.Publish, App, Env);
             var release = await Releases.RollbackAsync(App, Env, Ns, target.Revision, message, await UserNameAsync(), CancellationToken.None);
             Snackbar.Add($"Rolled back: r{release.Revision} now equals r{target.Revision}.", Severity.Success);
         });
