@@ -19,6 +19,7 @@ internal static class ServerEndpointExtensions
     public static WebApplication MapConfigCenter(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseAuditScope();
         app.UseRequestBodyLimit();
         app.UseStatusCodePages();
         app.UseStaticFiles();

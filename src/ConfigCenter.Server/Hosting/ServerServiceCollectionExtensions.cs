@@ -61,6 +61,9 @@ internal static class ServerServiceCollectionExtensions
         services.AddSingleton<Features.Instances.HubPresenceWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Instances.HubPresenceWriter>());
         services.AddSingleton<Features.Registry.RegistryAdmin>();
+        services.AddSingleton<Features.Audit.AuditWriter>();
+        services.AddSingleton<Features.Audit.AuditReader>();
+        services.AddSingleton<Features.Audit.AuditVerifier>();
         services.AddConfigCenterAuth();
         services.AddConfigCenterApiKeys();
         services.AddConfigCenterHealth();

@@ -36,7 +36,8 @@ public sealed class ApiKeyService(
             CreatedBy = user,
         };
         db.ApiKeys.Add(entity);
-        AuditLog.Record(db, entity.CreatedAt, user, "apikey.create", $"{app}/{env}", entity.Name);
+        // The key's prefix identifies it in lists; the secret itself never reaches the audit trail.
+        AuditLog.Record(db, entity.CreatedAt, user, "apikey.create", $"{app}/{env}", entity.Name, after: new { entity.Name, entity.KeyPrefix });
         await db.SaveChangesAsync(ct);
         store.Add(entity.KeyHash, new ApiKeyScope(entity.Id, app, env, entity.Name));
         return new CreatedApiKey(entity.Id, key, entity.Name);
@@ -56,7 +57,8 @@ public sealed class ApiKeyService(
         var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id && k.AppId == app && k.EnvironmentId == env && k.RevokedAt == null, ct)
             ?? throw ConfigCenterException.NotFound($"{app}/{env} has no API key {id}.");
         key.RevokedAt = time.GetUtcNow();
-        AuditLog.Record(db, key.RevokedAt.Value, user, "apikey.revoke", $"{app}/{env}", key.Name);
+        AuditLog.Record(db, key.RevokedAt.Value, user, "apikey.revoke", $"{app}/{env}", key.Name,
+            before: new { key.Id, key.Name, key.KeyPrefix, Revoked = false }, after: new { key.Id, key.Name, key.KeyPrefix, Revoked = true });
         await db.SaveChangesAsync(ct);
         store.Remove(key.KeyHash);
     }

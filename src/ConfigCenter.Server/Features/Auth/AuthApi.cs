@@ -26,12 +26,13 @@ internal static class AuthApi
     }
 
     private static async Task<IResult> IssueTokenAsync(TokenRequest request, UserService users, IOptionsMonitor<BearerTokenOptions> bearer,
-        IOptions<ConfigCenterServerOptions> options, TimeProvider time, CancellationToken ct)
+        IOptions<ConfigCenterServerOptions> options, TimeProvider time, Audit.AuditWriter audit, CancellationToken ct)
     {
         var tooLong = FieldLimits.Check(request.Username, "username", "The username", FieldLimits.MaxCredential)
             ?? FieldLimits.Check(request.Password, "password", "The password", FieldLimits.MaxCredential);
         if (tooLong is not null) throw ConfigCenterException.Invalid(tooLong);
         var principal = await users.SignInAsync(request.Username, request.Password, AuthConstants.BearerScheme, ct);
+        await audit.RecordSignInAsync(request.Username, principal is not null, "token", ct);
         if (principal is null) return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed", detail: "The username or password is wrong.");
         var expiresAt = time.GetUtcNow() + options.Value.TokenLifetime;
         var ticket = new AuthenticationTicket(principal, new AuthenticationProperties { ExpiresUtc = expiresAt }, AuthConstants.BearerScheme);
@@ -39,10 +40,11 @@ internal static class AuthApi
         return Results.Ok(new TokenResponse(token, expiresAt));
     }
 
-    private static async Task<IResult> LoginAsync(HttpContext http, UserService users, [FromForm] string? username, [FromForm] string? password,
+    private static async Task<IResult> LoginAsync(HttpContext http, UserService users, Audit.AuditWriter audit, [FromForm] string? username, [FromForm] string? password,
         [FromForm] string? returnUrl, CancellationToken ct)
     {
         var principal = await users.SignInAsync(username, password, AuthConstants.CookieScheme, ct);
+        await audit.RecordSignInAsync(username, principal is not null, "ui", ct);
         var target = ReturnUrls.SafeLocal(returnUrl);
         if (principal is null)
         {
