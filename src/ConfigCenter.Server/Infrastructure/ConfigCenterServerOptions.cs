@@ -15,7 +15,24 @@ public sealed class ConfigCenterServerOptions
     /// <summary>How long a bearer token from <c>/api/v1/auth/token</c> is valid.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(8);
 
+    /// <summary>The reverse proxies (TLS terminators) whose X-Forwarded-For/Proto/Host headers are believed.</summary>
+    public ProxySettings Proxy { get; set; } = new();
+
     public bool Standalone => Etcd.Endpoints.Length == 0;
+
+    public sealed class ProxySettings
+    {
+        /// <summary>IP addresses of trusted proxies, e.g. <c>10.0.0.5</c>. Forwarded headers from any other peer are ignored.</summary>
+        public string[] KnownProxies { get; set; } = [];
+
+        /// <summary>Trusted proxy networks in CIDR notation, e.g. <c>10.0.0.0/24</c>.</summary>
+        public string[] KnownNetworks { get; set; } = [];
+
+        /// <summary>How many proxies in front of the server to walk back through X-Forwarded-For.</summary>
+        public int ForwardLimit { get; set; } = 1;
+
+        public bool IsConfigured => KnownProxies.Length > 0 || KnownNetworks.Length > 0;
+    }
 
     public sealed class EtcdSettings
     {
