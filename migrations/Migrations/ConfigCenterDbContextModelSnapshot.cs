@@ -142,11 +142,34 @@ namespace ConfigCenter.Migrations.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("After")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Before")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Detail")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PrevHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Target")
@@ -155,9 +178,20 @@ namespace ConfigCenter.Migrations.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Action");
+
+                    b.HasIndex("Actor");
+
                     b.HasIndex("At");
 
-                    b.ToTable("Audit", (string)null);
+                    b.ToTable("Audit", null, t =>
+                        {
+                            t.HasTrigger("Audit_Chain");
+
+                            t.HasTrigger("Audit_NoDelete");
+
+                            t.HasTrigger("Audit_NoUpdate");
+                        });
                 });
 
             modelBuilder.Entity("ConfigCenter.Storage.Entities.DraftEntity", b =>

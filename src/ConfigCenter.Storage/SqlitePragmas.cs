@@ -23,6 +23,7 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
+        RegisterFunctions(connection);
         if (IsConfigured(connection)) return;
         using var command = connection.CreateCommand();
         command.CommandText = Pragmas;
@@ -32,6 +33,7 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
+        RegisterFunctions(connection);
         if (IsConfigured(connection)) return;
         await using var command = connection.CreateCommand();
         command.CommandText = Pragmas;
@@ -40,6 +42,15 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
     }
 
     private static readonly object Done = new();
+
+    /// <summary>
+    /// Functions belong to the connection object, which re-registers them when it opens a pooled handle; registering on
+    /// every open is a dictionary write and keeps the audit trigger working whichever handle the pool hands out.
+    /// </summary>
+    private static void RegisterFunctions(DbConnection connection)
+    {
+        if (connection is SqliteConnection sqlite) AuditChainHash.Register(sqlite);
+    }
 
     /// <summary>Whether this physical connection (its native handle) already has the settings.</summary>
     private bool IsConfigured(DbConnection connection) =>

@@ -152,9 +152,14 @@ public sealed class ReleaseSizeAndParkingTests
         Assert.Equal(0, (await api.GetJsonAsync("/api/v1/outbox/parked")).GetArrayLength());
         using (var again = await api.Http.DeleteAsync($"/api/v1/outbox/parked/{id}")) Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
         Assert.Null(await EtcdDocuments.ReadAsync(cluster, host.Prefix, "dev", "shop", "big"));
-        var audit = (await api.GetJsonAsync("/api/v1/audit")).ToString();
-        Assert.Contains("outbox.retry", audit, StringComparison.Ordinal);
-        Assert.Contains("outbox.drop", audit, StringComparison.Ordinal);
+        var etcdKey = EtcdKeys.Config(host.Prefix, "dev", "shop", "big");
+        foreach (var action in new[] { "outbox.retry", "outbox.drop" })
+        {
+            var entry = Assert.Single(await api.AuditEntriesAsync(action, etcdKey));
+            Assert.Equal("admin", entry.GetProperty("actor").GetString());
+            Assert.Equal("127.0.0.1", entry.GetProperty("address").GetString());
+            Assert.Contains($"\"id\":{id}", entry.GetProperty("before").GetString(), StringComparison.Ordinal);
+        }
     }
 
     private static async Task<JsonElement> WaitForParkedAsync(ConfigCenterApiClient api, int count)

@@ -116,6 +116,15 @@ public sealed class ConfigCenterApiClient(HttpClient http)
         });
         await EnsureAsync(response);
     }
+    /// <summary>The audit entries with exactly this action and target, newest first.</summary>
+    public async Task<IReadOnlyList<JsonElement>> AuditEntriesAsync(string action, string target)
+    {
+        var entries = await GetJsonAsync($"/api/v1/audit?action={Uri.EscapeDataString(action)}&take=1000");
+        return [.. entries.EnumerateArray().Where(e => e.GetProperty("action").GetString() == action && e.GetProperty("target").GetString() == target)];
+    }
+
+    /// <summary><c>GET /api/v1/audit/verify</c>.</summary>
+    public Task<JsonElement> VerifyAuditAsync() => GetJsonAsync("/api/v1/audit/verify");
 
     public async Task<JsonElement> GetJsonAsync(string path)
     {

@@ -24,6 +24,8 @@ internal sealed class DatabaseInitializer(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        var sealedEntries = await Features.Audit.AuditChainSealer.SealAsync(db, cancellationToken);
+        if (sealedEntries > 0) logger.LogInformation("Chained {Count} audit entries written before the audit hash chain existed", sealedEntries);
         await bootstrapper.EnsureAdminAsync(db, cancellationToken);
         var current = await ReleaseQueries.CurrentReleases(db).AsNoTracking().ToListAsync(cancellationToken);
         foreach (var release in current) cache.TryUpdate(ReleaseMapper.ToDocument(release));

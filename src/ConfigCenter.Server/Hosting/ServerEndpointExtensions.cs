@@ -18,6 +18,14 @@ internal static class ServerEndpointExtensions
 {
     public static WebApplication MapConfigCenter(this WebApplication app)
     {
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConfigCenterServerOptions>>().Value;
+        TransportCheck.EnsureSecureTransport(app.Configuration, app.Environment, options);
+        // First, so everything after sees the client's address and scheme, and every response has the headers. Only with proxies
+        // configured: the middleware treats empty known-proxy lists as "trust every peer".
+        if (options.Proxy.IsConfigured) app.UseForwardedHeaders();
+        app.UseSecurityHeaders();
+        app.UseAuditScope();
+        app.UseCookiePolicy();
         app.UseExceptionHandler();
         app.UseRequestBodyLimit();
         app.UseStatusCodePages();

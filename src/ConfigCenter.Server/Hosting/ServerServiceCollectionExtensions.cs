@@ -29,6 +29,7 @@ internal static class ServerServiceCollectionExtensions
         var services = builder.Services;
         services.AddOptions<ConfigCenterServerOptions>().BindConfiguration(ConfigCenterServerOptions.Section)
             .Validate(o => o.Etcd.Endpoints.All(e => Uri.TryCreate(e, UriKind.Absolute, out _)), "ConfigCenter:Etcd:Endpoints must be absolute URLs like http://127.0.0.1:2379.")
+            .Validate(o => ProxySetup.Validate(o.Proxy) is null, "ConfigCenter:Proxy: KnownProxies must be IP addresses, KnownNetworks CIDR networks like 10.0.0.0/24, ForwardLimit at least 1.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<DataDirectory>();
@@ -66,6 +67,9 @@ internal static class ServerServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<Features.Instances.HubPresenceWriter>());
         services.AddSingleton<Features.Registry.RegistryAdmin>();
         services.AddSingleton<Features.Gateway.GatewayRoutesView>();
+        services.AddSingleton<Features.Audit.AuditWriter>();
+        services.AddSingleton<Features.Audit.AuditReader>();
+        services.AddSingleton<Features.Audit.AuditVerifier>();
         services.AddConfigCenterAuth();
         services.AddConfigCenterApiKeys();
         services.AddConfigCenterHealth();
@@ -80,6 +84,15 @@ internal static class ServerServiceCollectionExtensions
         // Kestrel answers 413 past this; the default (30 MB) would let one request buffer far more than any valid document.
         services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = FieldLimits.MaxRequestBodyBytes);
         services.AddAntiforgery();
+        services.AddConfigCenterProxy();
+        // Every cookie (sign-in, antiforgery) is HttpOnly and at least SameSite=Lax; Secure on HTTPS requests, and always outside Development.
+        var development = builder.Environment.IsDevelopment();
+        services.Configure<CookiePolicyOptions>(o =>
+        {
+            o.HttpOnly = Microsoft.AspNetCore.CookiePolicy.HttpOnlyPolicy.Always;
+            o.Secure = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+            o.MinimumSameSitePolicy = SameSiteMode.Lax;
+        });
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddOpenApi();

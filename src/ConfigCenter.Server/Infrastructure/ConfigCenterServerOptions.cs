@@ -15,6 +15,9 @@ public sealed class ConfigCenterServerOptions
     /// <summary>How long a bearer token from <c>/api/v1/auth/token</c> is valid.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(8);
 
+    /// <summary>The reverse proxies (TLS terminators) whose X-Forwarded-For/Proto/Host headers are believed.</summary>
+    public ProxySettings Proxy { get; set; } = new();
+
     public bool Standalone => Etcd.Endpoints.Length == 0;
 
     /// <summary>Gateway routes: which namespace holds them, so a publish the gateway would reject is refused.</summary>
@@ -24,6 +27,20 @@ public sealed class ConfigCenterServerOptions
     {
         /// <summary>A json namespace of this name (in any app) holds gateway routes and is validated at publish.</summary>
         public string RoutesNamespace { get; set; } = "routes";
+    }
+
+    public sealed class ProxySettings
+    {
+        /// <summary>IP addresses of trusted proxies, e.g. <c>10.0.0.5</c>. Forwarded headers from any other peer are ignored.</summary>
+        public string[] KnownProxies { get; set; } = [];
+
+        /// <summary>Trusted proxy networks in CIDR notation, e.g. <c>10.0.0.0/24</c>.</summary>
+        public string[] KnownNetworks { get; set; } = [];
+
+        /// <summary>How many proxies in front of the server to walk back through X-Forwarded-For.</summary>
+        public int ForwardLimit { get; set; } = 1;
+
+        public bool IsConfigured => KnownProxies.Length > 0 || KnownNetworks.Length > 0;
     }
 
     public sealed class EtcdSettings

@@ -103,10 +103,11 @@ public sealed class InstancePresenceTests(ServerWithEtcdFixture fixture) : IClas
         var stored = JsonSerializer.Deserialize(
             (await fixture.Etcd.GetAsync(EtcdKeys.Instance(fixture.Server.Prefix, env, "user", drained.InstanceId)))!, ContractsJsonContext.Default.RegistryEntry)!;
         Assert.Equal("true", stored.Metadata[PresenceMetadata.Draining]);
-        var audit = await fixture.Api.GetJsonAsync("/api/v1/audit?take=50");
-        Assert.Contains(audit.EnumerateArray(), a => a.GetProperty("action").GetString() == "registry.drain"
-            && a.GetProperty("target").GetString()!.EndsWith($"/{drained.InstanceId}", StringComparison.Ordinal)
-            && a.GetProperty("actor").GetString() == "admin");
+        var instanceKey = EtcdKeys.Instance(fixture.Server.Prefix, env, "user", drained.InstanceId);
+        var drain = Assert.Single(await fixture.Api.AuditEntriesAsync("registry.drain", instanceKey));
+        Assert.Equal("admin", drain.GetProperty("actor").GetString());
+        Assert.Equal("127.0.0.1", drain.GetProperty("address").GetString());
+        Assert.Contains("\"draining\":\"true\"", drain.GetProperty("after").GetString(), StringComparison.Ordinal);
 
         using (var response = await fixture.Api.Http.DeleteAsync(new Uri(path, UriKind.Relative)))
         {
@@ -117,8 +118,10 @@ public sealed class InstancePresenceTests(ServerWithEtcdFixture fixture) : IClas
         var services = await WaitFor.ValueAsync(() => fixture.Api.GetJsonAsync($"/api/v1/registry/{env}/services/user"),
             s => s.GetProperty("instances").GetArrayLength() == 1, FewSeconds, "the deregistered instance gone from the registry API");
         Assert.Equal(kept.InstanceId, services.GetProperty("instances")[0].GetProperty("instanceId").GetString());
-        audit = await fixture.Api.GetJsonAsync("/api/v1/audit?take=50");
-        Assert.Contains(audit.EnumerateArray(), a => a.GetProperty("action").GetString() == "registry.deregister");
+        var deregister = Assert.Single(await fixture.Api.AuditEntriesAsync("registry.deregister", instanceKey));
+        Assert.Equal("admin", deregister.GetProperty("actor").GetString());
+        Assert.Equal("127.0.0.1", deregister.GetProperty("address").GetString());
+        Assert.Contains(drained.InstanceId, deregister.GetProperty("before").GetString(), StringComparison.Ordinal);
         using var missing = await fixture.Api.Http.DeleteAsync(new Uri(path, UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }

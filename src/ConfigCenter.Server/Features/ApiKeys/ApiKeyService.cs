@@ -28,7 +28,8 @@ public sealed class ApiKeyService(
         await NamespaceLookup.RequireEnvironmentAsync(db, env, ct);
         var (key, entity) = NewKey(app, env, string.IsNullOrWhiteSpace(name) ? $"{app}-{env}" : name.Trim(), user);
         db.ApiKeys.Add(entity);
-        AuditLog.Record(db, entity.CreatedAt, user, "apikey.create", $"{app}/{env}", $"{entity.Name} ({entity.KeyPrefix}…)");
+        // The key's prefix identifies it in lists; the secret itself never reaches the audit trail.
+        AuditLog.Record(db, entity.CreatedAt, user, "apikey.create", $"{app}/{env}", entity.Name, after: new { entity.Name, entity.KeyPrefix });
         await db.SaveChangesAsync(ct);
         store.Add(entity.KeyHash, new ApiKeyScope(entity.Id, app, env, entity.Name));
         return new CreatedApiKey(entity.Id, key, entity.Name);
@@ -74,7 +75,8 @@ public sealed class ApiKeyService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var key = await RequireLiveAsync(db, app, env, id, ct);
         key.RevokedAt = time.GetUtcNow();
-        AuditLog.Record(db, key.RevokedAt.Value, user, "apikey.revoke", $"{app}/{env}", $"{key.Name} ({key.KeyPrefix}…)");
+        AuditLog.Record(db, key.RevokedAt.Value, user, "apikey.revoke", $"{app}/{env}", key.Name,
+            before: new { key.Id, key.Name, key.KeyPrefix, Revoked = false }, after: new { key.Id, key.Name, key.KeyPrefix, Revoked = true });
         await db.SaveChangesAsync(ct);
         store.Remove(key.Id);
     }

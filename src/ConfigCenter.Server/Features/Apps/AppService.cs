@@ -57,7 +57,7 @@ public sealed class AppService(
             CreatedBy = user,
         };
         db.Apps.Add(app);
-        AuditLog.Record(db, app.CreatedAt, user, "app.create", id);
+        AuditLog.Record(db, app.CreatedAt, user, "app.create", id, after: new { app.Id, app.Name, app.Description });
         await db.SaveChangesAsync(ct);
         return new AppView(app.Id, app.Name, app.Description, app.CreatedAt, 0);
     }
@@ -88,7 +88,8 @@ public sealed class AppService(
         await db.AppMembers.Where(m => m.AppId == app).ExecuteDeleteAsync(ct);
         await db.PublisherGrants.Where(g => g.AppId == app).ExecuteDeleteAsync(ct);
         db.Apps.Remove(entity);
-        AuditLog.Record(db, now, user, "app.delete", app);
+        AuditLog.Record(db, now, user, "app.delete", app,
+            before: new { entity.Id, entity.Name, entity.Description, Namespaces = entity.Namespaces.Select(n => n.Name).Order(StringComparer.Ordinal).ToList() });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         cache.RemoveApp(app);
@@ -116,7 +117,7 @@ public sealed class AppService(
         var order = await db.Environments.MaxAsync(e => (int?)e.SortOrder, ct) ?? 0;
         var env = new EnvironmentEntity { Id = request.Id!, Name = string.IsNullOrWhiteSpace(request.Name) ? request.Id! : request.Name.Trim(), SortOrder = order + 1 };
         db.Environments.Add(env);
-        AuditLog.Record(db, time.GetUtcNow(), user, "environment.create", env.Id);
+        AuditLog.Record(db, time.GetUtcNow(), user, "environment.create", env.Id, after: new { env.Id, env.Name });
         await db.SaveChangesAsync(ct);
         return new EnvironmentView(env.Id, env.Name);
     }
@@ -143,7 +144,7 @@ public sealed class AppService(
         // A new generation each time the namespace is created: an app deleted and created again starts a new history.
         var ns = new NamespaceEntity { AppId = app, Name = request.Name!, Format = format, Generation = ReleaseOrder.NewGeneration(now), CreatedAt = now };
         db.Namespaces.Add(ns);
-        AuditLog.Record(db, ns.CreatedAt, user, "namespace.create", $"{app}/{ns.Name}", ns.Format.ToWire());
+        AuditLog.Record(db, ns.CreatedAt, user, "namespace.create", $"{app}/{ns.Name}", ns.Format.ToWire(), after: new { ns.Name, Format = ns.Format.ToWire() });
         await db.SaveChangesAsync(ct);
         return new NamespaceView(ns.Name, ns.Format.ToWire());
     }

@@ -23,7 +23,7 @@ public sealed class UserService(
         if (throttle.LockedUntil(userName, address) is { } lockedUntil)
         {
             // Refused before the password is checked, so a locked account tells a guesser nothing.
-            await AuditAsync(userName, "auth.signin.locked", address, ct);
+            await AuditAsync(userName, "auth.signin.locked", scheme, ct);
             return new SignInResult(null, lockedUntil);
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -38,18 +38,20 @@ public sealed class UserService(
         if (!verified)
         {
             var (userLocked, addressLocked) = throttle.RecordFailure(userName, address);
-            await AuditAsync(userName, "auth.signin.failed", address, ct);
+            await AuditAsync(userName, "auth.signin.failed", scheme, ct);
             if (userLocked || addressLocked)
             {
                 logger.LogWarning("Sign-in locked for {User} (user: {UserLocked}) from {Address} (address: {AddressLocked})", userName, userLocked, address, addressLocked);
-                await AuditAsync(userName, "auth.lockout", address, ct, userLocked ? "user" : "address");
+                await AuditAsync(userName, "auth.lockout", scheme, ct, userLocked ? "user" : "address");
             }
             return SignInResult.Failed;
         }
         throttle.RecordSuccess(userName);
-        await AuditAsync(user!.UserName, "auth.signin", address, ct, scheme);
+        await AuditAsync(user!.UserName, "auth.signin", scheme, ct);
         return new SignInResult(Principal(user, scheme), null);
     }
+
+    private const int MaxAuditedNameLength = 200;
 
     public static ClaimsPrincipal Principal(UserEntity user, string scheme) => new(new ClaimsIdentity(
     [
@@ -59,11 +61,14 @@ public sealed class UserService(
         new Claim(AuthConstants.StampClaim, user.SecurityStamp),
     ], scheme));
 
-    private async Task AuditAsync(string userName, string action, string? address, CancellationToken ct, string detail = "")
+    /// <summary>Sign-in events; the target says the way in (<c>signin:ui</c>, <c>signin:token</c>), the entry's address where from.</summary>
+    private async Task AuditAsync(string userName, string action, string scheme, CancellationToken ct, string detail = "")
     {
+        var via = scheme == AuthConstants.CookieScheme ? "ui" : "token";
+        var actor = userName.Length > MaxAuditedNameLength ? userName[..MaxAuditedNameLength] : userName;
         using var _ = await writeGate.EnterAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        AuditLog.Record(db, time.GetUtcNow(), userName, action, address ?? "unknown", detail);
+        AuditLog.Record(db, time.GetUtcNow(), actor, action, $"signin:{via}", detail);
         await db.SaveChangesAsync(ct);
     }
 }

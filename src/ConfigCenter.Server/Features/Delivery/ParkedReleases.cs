@@ -36,7 +36,8 @@ public sealed class ParkedReleases(
         await using var db = await dbFactory.CreateOpenedAsync(ct);
         var row = await RequireParkedAsync(db, id, ct);
         row.ParkedAt = null;
-        AuditLog.Record(db, time.GetUtcNow(), user, "outbox.retry", row.EtcdKey, $"r{row.Revision}: {row.LastError}");
+        AuditLog.Record(db, time.GetUtcNow(), user, "outbox.retry", row.EtcdKey, $"r{row.Revision}: {row.LastError}",
+            before: new { row.Id, row.Revision, Parked = true }, after: new { row.Id, row.Revision, Parked = false });
         using (await writeGate.EnterAsync(ct)) await db.SaveChangesAsync(ct);
         signal.Notify();
         status.OutboxChanged();
@@ -48,7 +49,8 @@ public sealed class ParkedReleases(
         await using var db = await dbFactory.CreateOpenedAsync(ct);
         var row = await RequireParkedAsync(db, id, ct);
         db.Outbox.Remove(row);
-        AuditLog.Record(db, time.GetUtcNow(), user, "outbox.drop", row.EtcdKey, $"r{row.Revision}: {row.LastError}");
+        AuditLog.Record(db, time.GetUtcNow(), user, "outbox.drop", row.EtcdKey, $"r{row.Revision}: {row.LastError}",
+            before: new { row.Id, row.Revision, Parked = true });
         using (await writeGate.EnterAsync(ct)) await db.SaveChangesAsync(ct);
         status.OutboxChanged();
     }

@@ -45,6 +45,7 @@ public sealed class DraftService(
             }
             // Assigned on every attempt: after a lost race the retry finds the winner's item and this is an update.
             created = existing is null;
+            var before = existing is null ? null : new { existing.Key, Value = AuditMasking.Value(key, existing.Value), existing.Comment };
             if (existing is null)
             {
                 draft.Items.Add(new DraftItemEntity { Key = key, NormalizedKey = normalized, Value = request.Value, Comment = request.Comment ?? "" });
@@ -54,7 +55,8 @@ public sealed class DraftService(
                 existing.Value = request.Value;
                 existing.Comment = request.Comment ?? "";
             }
-            AuditLog.Record(db, time.GetUtcNow(), user, created ? "item.add" : "item.set", $"{app}/{env}/{ns}/{key}");
+            AuditLog.Record(db, time.GetUtcNow(), user, created ? "item.add" : "item.set", $"{app}/{env}/{ns}/{key}",
+                before: before, after: new { Key = key, Value = AuditMasking.Value(key, request.Value), Comment = request.Comment ?? "" });
         });
         return (new DraftItem(key, request.Value, request.Comment ?? ""), created, version);
     }
@@ -67,7 +69,8 @@ public sealed class DraftService(
                 ?? throw ConfigCenterException.NotFound($"The draft of {app}/{env}/{ns} has no key '{key}'.");
             draft.Items.Remove(existing);
             db.DraftItems.Remove(existing);
-            AuditLog.Record(db, time.GetUtcNow(), user, "item.delete", $"{app}/{env}/{ns}/{key}");
+            AuditLog.Record(db, time.GetUtcNow(), user, "item.delete", $"{app}/{env}/{ns}/{key}",
+                before: new { existing.Key, Value = AuditMasking.Value(existing.Key, existing.Value), existing.Comment });
         });
 
     /// <summary>Replaces every item of a properties draft at once (import, bulk edit).</summary>
@@ -84,15 +87,18 @@ public sealed class DraftService(
         if (ConfigKeys.FindCaseConflict(items.Select(i => i.Key)) is { } conflict) throw ConfigCenterException.Invalid(conflict);
         return EditAsync(app, env, ns, NamespaceFormat.Properties, ifMatch, user, ct, (db, draft) =>
         {
+            var before = AuditMasking.Items(draft.Items.Select(i => KeyValuePair.Create(i.Key, i.Value)));
             DraftChanges.ReplaceItems(db, draft, items);
-            AuditLog.Record(db, time.GetUtcNow(), user, "items.replace", $"{app}/{env}/{ns}", $"{items.Count} keys");
+            AuditLog.Record(db, time.GetUtcNow(), user, "items.replace", $"{app}/{env}/{ns}", $"{items.Count} keys",
+                before: before, after: AuditMasking.Items(items.Select(i => KeyValuePair.Create(i.Key, i.Value))));
         });
     }
 
     public Task<long> SetContentAsync(string app, string env, string ns, string? content, long? ifMatch, string user, CancellationToken ct) =>
         EditAsync(app, env, ns, null, ifMatch, user, ct, (db, draft) =>
         {
-            AuditLog.Record(db, time.GetUtcNow(), user, "content.set", $"{app}/{env}/{ns}");
+            AuditLog.Record(db, time.GetUtcNow(), user, "content.set", $"{app}/{env}/{ns}",
+                before: AuditMasking.Document(draft.Content), after: AuditMasking.Document(content ?? ""));
             draft.Content = content ?? "";
         }, validateContent: content ?? "");
 

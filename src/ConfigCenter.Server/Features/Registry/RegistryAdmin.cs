@@ -53,7 +53,7 @@ internal sealed class RegistryAdmin(EtcdConnection etcd, IOptions<ConfigCenterSe
                 continue;
             }
             var action = draining ? "registry.drain" : "registry.resume";
-            await AuditAsync(user, action, key, ct);
+            await AuditAsync(user, action, key, new { entry.Metadata }, new { Metadata = metadata }, ct);
             logger.LogInformation("{User} {Action} {Key}", user, draining ? "drained" : "resumed", key);
             return RegistryAdminResult.Done;
         }
@@ -68,9 +68,12 @@ internal sealed class RegistryAdmin(EtcdConnection etcd, IOptions<ConfigCenterSe
     public async Task<bool> DeregisterAsync(string env, string service, string instanceId, string user, CancellationToken ct)
     {
         var key = Key(env, service, instanceId);
+        // Read for the audit entry's "before"; the delete below decides whether there was anything to deregister.
+        var range = await etcd.GetAsync(key, ct);
+        var before = range.Kvs.Count == 0 ? null : JsonSerializer.Deserialize(range.Kvs[0].Value.Span, ContractsJsonContext.Default.RegistryEntry);
         var deleted = await etcd.DeleteAsync(key, ct);
         if (deleted.Deleted == 0) return false;
-        await AuditAsync(user, "registry.deregister", key, ct);
+        await AuditAsync(user, "registry.deregister", key, before, null, ct);
         logger.LogInformation("{User} deregistered {Key}", user, key);
         return true;
     }
@@ -78,10 +81,10 @@ internal sealed class RegistryAdmin(EtcdConnection etcd, IOptions<ConfigCenterSe
     private string Key(string env, string service, string instanceId) =>
         EtcdKeys.Instance(EtcdKeys.NormalizePrefix(options.Value.Etcd.Prefix), env, service, instanceId);
 
-    private async Task AuditAsync(string user, string action, string key, CancellationToken ct)
+    private async Task AuditAsync(string user, string action, string key, object? before, object? after, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        AuditLog.Record(db, time.GetUtcNow(), user, action, key);
+        AuditLog.Record(db, time.GetUtcNow(), user, action, key, before: before, after: after);
         await db.SaveChangesAsync(ct);
     }
 }

@@ -103,7 +103,9 @@ public sealed class ReleaseService(
         if (!options.Value.Standalone) DeliveryQueue.Publish(db, options.Value.Etcd.Prefix, release, built.Bytes, release.PublishedAt);
         var rolledBackFrom = release.RolledBackFrom;
         AuditLog.Record(db, release.PublishedAt, user, rolledBackFrom is null ? "release.publish" : "release.rollback",
-            $"{ns.AppId}/{release.EnvironmentId}/{ns.Name}", rolledBackFrom is null ? $"r{release.Revision}" : $"r{release.Revision} = r{rolledBackFrom}");
+            $"{ns.AppId}/{release.EnvironmentId}/{ns.Name}", rolledBackFrom is null ? $"r{release.Revision}" : $"r{release.Revision} = r{rolledBackFrom}",
+            before: release.Revision > 1 ? new { Revision = release.Revision - 1 } : null,
+            after: new { release.Revision, release.Checksum, release.Message, release.RolledBackFrom });
         using (await writeGate.EnterAsync(ct)) await db.SaveChangesAsync(ct);
         logger.LogInformation("Published {App}/{Env}/{Namespace} r{Revision} by {User}", ns.AppId, release.EnvironmentId, ns.Name, release.Revision, user);
         cache.TryUpdate(built.Document, built.Bytes);
