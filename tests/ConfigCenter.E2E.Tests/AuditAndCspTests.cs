@@ -93,6 +93,27 @@ public sealed class AuditAndCspTests(UiFixture fixture)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task ChangeMadeInTheUi_IsAuditedWithTheUserAndTheirAddress()
+    {
+        var app = $"uiaudit{Guid.NewGuid().ToString("N")[..6]}";
+        var page = await fixture.SignedInPageAsync();
+        await page.GotoAsync("/apps");
+        await page.ClickAsync("[data-testid=create-app]");
+        await page.FillAsync("[data-testid=app-id]", app);
+        await page.FillAsync("[data-testid=app-name]", "From the UI");
+        await Expect(page.Locator("[data-testid=create-app-submit]")).ToBeEnabledAsync();
+        await page.ClickAsync("[data-testid=create-app-submit]");
+        await UiFixture.WaitForNavigationAsync(page, $"**/apps/{app}", "create-app");
+
+        using var api = await fixture.Server.CreateAdminClientAsync();
+        var entries = System.Text.Json.JsonDocument.Parse(await api.GetStringAsync($"/api/v1/audit?action=app.create&app={app}")).RootElement;
+        var entry = Assert.Single(entries.EnumerateArray());
+        Assert.Equal("admin", entry.GetProperty("actor").GetString());
+        Assert.Equal("127.0.0.1", entry.GetProperty("address").GetString());
+        await page.Context.CloseAsync();
+    }
+
     /// <summary>The input of a MudTextField, whichever element its data-testid lands on.</summary>
     private static ILocator Input(IPage page, string testId) =>
         page.Locator($"[data-testid={testId}]").Locator("xpath=descendant-or-self::input").First;

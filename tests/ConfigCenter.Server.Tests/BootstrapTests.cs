@@ -13,6 +13,8 @@ public sealed class BootstrapTests
         var error = await Assert.ThrowsAnyAsync<Exception>(() => ConfigCenterServerHost.StartAsync(settings: new Dictionary<string, string?>
         {
             ["ConfigCenter:Bootstrap:AdminPassword"] = "admin",
+            // Behind a proxy, so the Production HTTPS check passes and the password check is what refuses.
+            ["ConfigCenter:Proxy:KnownProxies:0"] = "10.0.0.5",
         }, environment: "Production"));
         Assert.Contains("AdminPassword", error.ToString(), StringComparison.Ordinal);
     }
