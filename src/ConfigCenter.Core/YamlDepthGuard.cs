@@ -9,9 +9,10 @@ namespace ConfigCenter.Core;
 /// collection nested deeper than <see cref="DocumentLimits.MaxDepth"/>. YamlStream builds nodes
 /// recursively, so a 100 KB document nested 20,000 levels deep overflows the stack and kills the
 /// process; the event parser itself keeps its state on the heap, so this scan is safe for any input.
-/// It also stops after <see cref="DocumentLimits.MaxNodes"/> written nodes: building the model of a
-/// 300,000-element sequence only to refuse it afterwards took seconds of CPU per request. Aliases are
-/// counted once here; the flattener counts what they expand to.
+/// It also stops after <see cref="DocumentLimits.MaxNodes"/> written values (keys and the root are not
+/// counted, as in the flattener): building the model of a 300,000-element sequence only to refuse it
+/// afterwards took seconds of CPU per request. Aliases are counted once here; the flattener counts what
+/// they expand to.
 /// </summary>
 public static class YamlDepthGuard
 {
