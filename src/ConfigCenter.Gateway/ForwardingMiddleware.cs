@@ -11,6 +11,23 @@ namespace ConfigCenter.Gateway;
 /// </summary>
 public static class ForwardingMiddleware
 {
+    /// <summary>
+    /// Refuses with 413, before anything is forwarded, a request whose declared length is over the route's limit
+    /// (a chunked body over it is cut off while streaming: YARP sets the route's limit on the request).
+    /// </summary>
+    public static Task Limits(HttpContext context, Func<Task> next)
+    {
+        var provider = context.RequestServices.GetRequiredService<RegistryProxyConfigProvider>();
+        var routeId = context.GetReverseProxyFeature().Route.Config.RouteId;
+        var limit = provider.Current.Routes.FirstOrDefault(r => r.RouteId == routeId)?.MaxRequestBodySize;
+        if (limit is > 0 && context.Request.ContentLength > limit)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return Task.CompletedTask;
+        }
+        return next();
+    }
+
     /// <summary>Narrows the available destinations to the canary or to the stable instances of a route with a canary rule.</summary>
     public static Task Canary(HttpContext context, Func<Task> next)
     {
