@@ -23,8 +23,7 @@ public sealed class CanaryAndDrainTests(GatewayFixture fixture, ITestOutputHelpe
                 "Transforms": [ { "PathRemovePrefix": "/canary" } ],
                 "Canary": { "Version": "2.0", "Percent": 10, "Header": "X-Canary", "HeaderPattern": "^(1|true)$" } } } }
             """);
-        await WaitFor.ConditionAsync(async () => (await fixture.DestinationsAsync(Service)).SetEquals([stable.InstanceId, canary.InstanceId]),
-            TimeSpan.FromSeconds(10), "both versions are destinations");
+        await fixture.WaitRoutedAsync(Service, "/canary/whoami", stable.InstanceId, canary.InstanceId);
 
         const int Total = 2000;
         var answers = new List<string>();
@@ -57,8 +56,7 @@ public sealed class CanaryAndDrainTests(GatewayFixture fixture, ITestOutputHelpe
         await fixture.PublishRoutesAsync($$"""
             { "Routes": { "drain": { "Match": { "Path": "/drain/{**rest}" }, "Service": "{{Service}}", "Transforms": [ { "PathRemovePrefix": "/drain" } ] } } }
             """);
-        await WaitFor.ConditionAsync(async () => (await fixture.DestinationsAsync(Service)).SetEquals([a.InstanceId, b.InstanceId]),
-            TimeSpan.FromSeconds(10), "both instances are destinations");
+        await fixture.WaitRoutedAsync(Service, "/drain/whoami", a.InstanceId, b.InstanceId);
 
         // Round robin puts one of two slow requests on each instance; they wait until released.
         var slow = new[] { fixture.GetAsync("/drain/slow"), fixture.GetAsync("/drain/slow") };
