@@ -35,7 +35,7 @@ internal static class ApiKeysApi
                     detail: $"Send a live client API key in the {Contracts.ConfigHubRoutes.ApiKeyHeader} header.");
             }
             return Results.Ok(new { id = scope.Id, app = scope.App, environment = scope.Environment, name = scope.Name });
-        }).ShortCircuit().WithTags("Clients").WithSummary("The app, environment and name of the client API key in X-Api-Key (401 when it is not live).");
+        }).ShortCircuit().WithMetadata(Auth.ClientKeyCheckedInHandler.Instance).WithTags("Clients").WithSummary("The app, environment and name of the client API key in X-Api-Key (401 when it is not live).");
         return app;
     }
 }
