@@ -48,6 +48,24 @@ public sealed class RegistryApiTests(ServerWithEtcdFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task StartedInstance_IsInTheApiWithinOneSecond_AndGoneWithinOneSecondOfAGracefulStop()
+    {
+        var env = $"reg-{Guid.NewGuid().ToString("N")[..8]}";
+        var settings = new RegistrySettings(fixture.Etcd!.Endpoints, fixture.Server.Prefix, env);
+        // The server follows an environment from its first request on.
+        Assert.Equal(0, (await fixture.Api.GetJsonAsync($"/api/v1/registry/{env}/services")).GetArrayLength());
+
+        await using var service = await RegisteredService.StartAsync(settings);
+
+        var listed = await WaitFor.ValueAsync(() => fixture.Api.GetJsonAsync($"/api/v1/registry/{env}/services"),
+            s => s.GetArrayLength() == 1, TimeSpan.FromSeconds(1), "the started instance in the API within 1 s");
+        Assert.Equal(1, listed[0].GetProperty("instances").GetInt32());
+        await service.StopAsync();
+        await WaitFor.ConditionAsync(async () => (await fixture.Api.GetJsonAsync($"/api/v1/registry/{env}/services")).GetArrayLength() == 0,
+            TimeSpan.FromSeconds(1), "the stopped instance gone from the API within 1 s");
+    }
+
+    [Fact]
     public async Task RegistryEndpoints_RequireAManagementUser()
     {
         using var anonymous = new HttpClient { BaseAddress = fixture.Api.Http.BaseAddress };
