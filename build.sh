@@ -3,6 +3,7 @@
 #   ./build.sh test        install etcd + chromium if missing, build once, run every tests/*Tests project,
 #                          print "N passed, N failed" as the last line; non-zero exit on any failure
 #   ./build.sh run  [...]  run the server (arguments go to the app)
+#   ./build.sh gateway [...] run the gateway (src/ConfigCenter.Gateway; arguments go to the app, e.g. --urls)
 #   ./build.sh bench [...] run the benchmarks in Release (arguments go to BenchmarkDotNet)
 #   ./build.sh pack        pack every IsPackable project (libraries + the configcenter tool) into artifacts/packages
 #   ./build.sh public-api  after an intended public API change (or for a new library): list new symbols in PublicAPI.Unshipped.txt
@@ -193,7 +194,7 @@ cmd_public_api() {
 }
 
 usage() {
-  echo "usage: $0 test | run [args...] | bench [args...] | pack | public-api" >&2
+  echo "usage: $0 test | run [args...] | gateway [args...] | bench [args...] | pack | public-api" >&2
 }
 
 command="${1:-}"
@@ -201,6 +202,7 @@ if [ "$#" -gt 0 ]; then shift; fi
 case "$command" in
   test)  cmd_test ;;
   run)   exec dotnet run --project src/ConfigCenter.Server -- "$@" ;;
+  gateway) exec dotnet run --project src/ConfigCenter.Gateway -- "$@" ;;
   pack)  cmd_pack ;;
   public-api) cmd_public_api ;;
   bench) exec dotnet run -c Release --project tests/ConfigCenter.Benchmarks -- "$@" ;;

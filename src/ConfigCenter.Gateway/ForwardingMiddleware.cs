@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using ConfigCenter.Gateway.Routes;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
@@ -11,6 +10,23 @@ namespace ConfigCenter.Gateway;
 /// </summary>
 public static class ForwardingMiddleware
 {
+    /// <summary>
+    /// Refuses with 413, before anything is forwarded, a request whose declared length is over the route's limit
+    /// (a chunked body over it is cut off while streaming: YARP sets the route's limit on the request).
+    /// </summary>
+    public static Task Limits(HttpContext context, Func<Task> next)
+    {
+        var provider = context.RequestServices.GetRequiredService<RegistryProxyConfigProvider>();
+        var routeId = context.GetReverseProxyFeature().Route.Config.RouteId;
+        var limit = provider.Current.Routes.FirstOrDefault(r => r.RouteId == routeId)?.MaxRequestBodySize;
+        if (limit is > 0 && context.Request.ContentLength > limit)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return Task.CompletedTask;
+        }
+        return next();
+    }
+
     /// <summary>Narrows the available destinations to the canary or to the stable instances of a route with a canary rule.</summary>
     public static Task Canary(HttpContext context, Func<Task> next)
     {
@@ -88,30 +104,4 @@ public static class ForwardingMiddleware
         }
         return false;
     }
-}
-
-/// <summary>Which requests of a route go to its canary instances.</summary>
-public static class CanarySplit
-{
-    public static bool IsCanary(DestinationState destination, CanaryRule canary) =>
-        destination.Model?.Config.Metadata is { } metadata && metadata.TryGetValue("version", out var version)
-        && string.Equals(version, canary.Version, StringComparison.Ordinal);
-
-    public static bool ToCanary(HttpRequest request, CanaryRule canary)
-    {
-        if (canary.Header is not null && request.Headers[canary.Header].ToString() is { Length: > 0 } header
-            && (canary.HeaderPattern is null || Matches(header, canary.HeaderPattern)))
-        {
-            return true;
-        }
-        if (canary.Cookie is not null && request.Cookies[canary.Cookie] is { Length: > 0 } cookie
-            && (canary.CookiePattern is null || Matches(cookie, canary.CookiePattern)))
-        {
-            return true;
-        }
-        return canary.Percent > 0 && Random.Shared.NextDouble() * 100 < canary.Percent;
-    }
-
-    private static bool Matches(string value, string pattern) =>
-        System.Text.RegularExpressions.Regex.IsMatch(value, pattern, System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50));
 }

@@ -62,6 +62,7 @@ public static class GatewayHost
         app.MapGatewayState();
         app.MapReverseProxy(proxy =>
         {
+            proxy.Use(ForwardingMiddleware.Limits);
             proxy.Use(ForwardingMiddleware.Canary);
             proxy.Use(ForwardingMiddleware.Retry);
             proxy.UseSessionAffinity();

@@ -12,22 +12,20 @@ public static class GatewayStateApi
     {
         app.MapGet("/_gateway/routes", (RegistryProxyConfigProvider provider, IProxyStateLookup state) =>
         {
-            var config = provider.Current;
-            var clusters = config.Clusters.Select(c =>
+            // What YARP has applied (not merely what was handed to it), so a caller that sees a route here can use it.
+            var definitions = provider.Current.Snapshot.ById;
+            var clusters = state.GetClusters().OrderBy(c => c.ClusterId, StringComparer.Ordinal).Select(c => new ClusterView(c.ClusterId,
+                [.. c.Destinations.Values.OrderBy(d => d.DestinationId, StringComparer.Ordinal).Select(d => new DestinationView(
+                    d.DestinationId, d.Model.Config.Address,
+                    d.Model.Config.Metadata?.GetValueOrDefault("version"), d.Model.Config.Metadata?.GetValueOrDefault("zone"),
+                    d.Health.Passive.ToString(), d.Health.Active.ToString(), d.ConcurrentRequestCount))])).ToList();
+            var routes = state.GetRoutes().OrderBy(r => r.Config.RouteId, StringComparer.Ordinal).Select(r =>
             {
-                state.TryGetCluster(c.ClusterId, out var cluster);
-                return new ClusterView(c.ClusterId, [.. (c.Destinations ?? new Dictionary<string, Yarp.ReverseProxy.Configuration.DestinationConfig>()).Select(d =>
-                {
-                    var live = cluster?.Destinations.GetValueOrDefault(d.Key);
-                    return new DestinationView(d.Key, d.Value.Address,
-                        d.Value.Metadata?.GetValueOrDefault("version"), d.Value.Metadata?.GetValueOrDefault("zone"),
-                        live?.Health.Passive.ToString() ?? "Unknown", live?.Health.Active.ToString() ?? "Unknown",
-                        live?.ConcurrentRequestCount ?? 0);
-                })]);
+                var definition = definitions.GetValueOrDefault(r.Config.RouteId);
+                return new RouteView(r.Config.RouteId, r.Config.Match.Path, r.Config.Match.Hosts ?? [], definition?.Service ?? "",
+                    definition?.Authorization.ToString().ToLowerInvariant() ?? "", definition?.RateLimitPolicy, r.Config.ClusterId ?? "");
             }).ToList();
-            var routes = config.Snapshot.Routes.Routes.Select(r => new RouteView(r.Id, r.Match.Path, r.Match.Hosts, r.Service,
-                r.Authorization.ToString().ToLowerInvariant(), r.RateLimitPolicy, ProxyConfigFactory.ClusterId(r.Service))).ToList();
-            return Results.Ok(new GatewayStateView(config.RevisionId, routes, clusters));
+            return Results.Ok(new GatewayStateView(provider.Current.RevisionId, routes, clusters));
         });
         return app;
     }

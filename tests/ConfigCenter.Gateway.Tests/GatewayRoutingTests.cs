@@ -20,7 +20,7 @@ public sealed class GatewayRoutingTests(GatewayFixture fixture, ITestOutputHelpe
         var (b, idB) = await fixture.StartSampleAsync(Service);
         await using var _b = b;
         await fixture.PublishRoutesAsync(Route("kill", Service));
-        await WaitFor.ConditionAsync(async () => (await fixture.DestinationsAsync(Service)).SetEquals([idA, idB]), TimeSpan.FromSeconds(10), "both instances are destinations");
+        await fixture.WaitRoutedAsync(Service, "/kill/whoami", idA, idB);
 
         var answers = new List<string>();
         for (var i = 0; i < 10; i++) answers.Add(await fixture.WhoAnsweredAsync("/kill/whoami"));

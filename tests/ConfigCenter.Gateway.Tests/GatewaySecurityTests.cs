@@ -127,7 +127,7 @@ public sealed class GatewaySecurityTests(GatewayFixture fixture)
         {
             await fixture.WaitRegisteredAsync(Service, service.InstanceId);
             await fixture.PublishRoutesAsync(Routes);
-            await WaitFor.ConditionAsync(async () => (await fixture.DestinationsAsync(Service)).SetEquals([service.InstanceId]), TimeSpan.FromSeconds(10), "the gateway routes to the service");
+            await fixture.WaitRoutedAsync(Service, "/open/whoami", service.InstanceId);
             return service;
         }
         catch

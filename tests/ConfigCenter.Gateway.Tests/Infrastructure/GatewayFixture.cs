@@ -142,6 +142,20 @@ public sealed class GatewayFixture : IAsyncLifetime
             : [.. cluster.GetProperty("destinations").EnumerateArray().Select(d => d.GetProperty("id").GetString()!)];
     }
 
+    /// <summary>
+    /// Waits until the gateway routes to exactly <paramref name="instanceIds"/> of <paramref name="service"/> and
+    /// <paramref name="path"/> answers 200 (YARP updates its clusters a moment before its endpoints).
+    /// </summary>
+    public async Task WaitRoutedAsync(string service, string path, params string[] instanceIds)
+    {
+        await WaitFor.ConditionAsync(async () => (await DestinationsAsync(service)).SetEquals(instanceIds), TimeSpan.FromSeconds(10), $"the gateway routes to {string.Join(", ", instanceIds)}");
+        await WaitFor.ConditionAsync(async () =>
+        {
+            using var response = await GetAsync(path);
+            return response.StatusCode == System.Net.HttpStatusCode.OK;
+        }, TimeSpan.FromSeconds(10), $"{path} answers through the gateway");
+    }
+
     /// <summary>GET through the gateway.</summary>
     public Task<HttpResponseMessage> GetAsync(string path) => Http.GetAsync(new Uri(Gateway.BaseAddress, path));
 
