@@ -121,9 +121,13 @@ internal sealed class GatewayBenchmark : IBenchmark
         report.Add(Name, "static YARP added p50 / p99", yarp.P50 - direct.P50, "ms", $"p99 +{yarp.P99 - direct.P99:0.000} ms over direct");
         report.Add(Name, "gateway added p50 / p99", through.P50 - direct.P50, "ms", $"p99 +{through.P99 - direct.P99:0.000} ms over direct");
         var throughputRatio = through.Rate / yarp.Rate;
-        var p99Ratio = (through.P99 - direct.P99) / (yarp.P99 - direct.P99);
+        // When static YARP's p99 is not above direct's (noise on a loaded machine) the ratio means nothing: say so.
+        var yarpAdded = yarp.P99 - direct.P99;
+        var p99Ratio = yarpAdded > 0 ? (through.P99 - direct.P99) / yarpAdded : double.NaN;
         report.Add(Name, "gateway / static YARP throughput", throughputRatio * 100, "%", throughputRatio >= 0.9 ? "target ≥ 90 %: met" : "target ≥ 90 %: MISSED");
-        report.Add(Name, "gateway / static YARP added p99", p99Ratio, "×", p99Ratio <= 1.2 ? "target ≤ 1.2×: met" : "target ≤ 1.2×: MISSED");
+        report.Add(Name, "gateway / static YARP added p99", p99Ratio, "×", double.IsNaN(p99Ratio)
+            ? "undefined: static YARP's sequential p99 was not above direct's in this run (noise); compare the absolute figures"
+            : p99Ratio <= 1.2 ? "target ≤ 1.2×: met" : "target ≤ 1.2×: MISSED");
     }
 
     private static async Task LoadAsync(Target target, TimeSpan duration, bool record, CancellationToken ct)
