@@ -86,8 +86,15 @@ public sealed class RegistryProxyConfigProvider : BackgroundService, IProxyConfi
             next.Routes.Count, next.Clusters.Sum(c => c.Destinations?.Count ?? 0));
     }
 
+    private int _disposed;
+
+    /// <summary>
+    /// Idempotent: the container disposes this instance once per registration that hands it out (itself, as
+    /// <see cref="IProxyConfigProvider"/> and as a hosted service).
+    /// </summary>
     public override void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _config.SignalChange();
         _config.Dispose();
         base.Dispose();
