@@ -29,6 +29,10 @@ public sealed class ServicePageTests(EtcdClusterFixture etcd) : UiTestContext, I
         Services.AddDbContextFactory<ConfigCenterDbContext>(o => o.UseSqlite("Data Source=:memory:"));
         Services.AddSingleton<Microsoft.Extensions.Logging.ILogger<RegistryAdmin>>(NullLogger<RegistryAdmin>.Instance);
         Services.AddSingleton<RegistryAdmin>();
+        // Pages check roles before admin actions; nobody clicks them here.
+        Services.AddSingleton<Microsoft.Extensions.Logging.ILogger<Server.Features.Auth.AccessDirectory>>(NullLogger<Server.Features.Auth.AccessDirectory>.Instance);
+        Services.AddSingleton<Server.Features.Auth.AccessDirectory>();
+        AddAuthorization().SetAuthorized("admin");
 
         var cut = Render<ServicePage>(ps => ps.Add(p => p.Env, "dev").Add(p => p.Service, "user"));
 

@@ -30,6 +30,10 @@ internal static class ServerEndpointExtensions
         app.UseRequestBodyLimit();
         app.UseStatusCodePages();
         app.UseStaticFiles();
+        // Routing after the files on disk: otherwise the development-time static asset fallback endpoint
+        // ({**path:file}) matches first and, having no metadata, falls under the deny-by-default policy, so the
+        // sign-in page's stylesheet would need a signed-in user.
+        app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -27,6 +27,7 @@ internal static class AuthServiceCollectionExtensions
         services.AddSingleton<AppMembers>();
         services.AddSingleton<PersonalTokens>();
         services.AddSingleton<IAuthorizationHandler, AccessHandler>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, UnmatchedRequestResultHandler>();
         services.AddOptions<SignInOptions>().BindConfiguration(SignInOptions.Section)
             .Validate(o => o.MaxFailuresPerUser > 0 && o.MaxFailuresPerAddress > 0 && o.Window > TimeSpan.Zero && o.Lockout > TimeSpan.Zero,
                 "ConfigCenter:SignIn needs positive MaxFailuresPerUser, MaxFailuresPerAddress, Window and Lockout.")
