@@ -13,6 +13,8 @@ public sealed partial class EtcdLeaseKeeper
     private volatile bool _announce;
     // Completed when a caller's put failed, so the loop puts every key again after a pause.
     private TaskCompletionSource _putFailed = NewSignal();
+    // Completed by StopAsync: the loop's wait for a loss or a failed put ends on it directly, not through a token registration.
+    private readonly TaskCompletionSource _stopping = NewSignal();
 
     private async Task RunAsync(CancellationToken ct)
     {
@@ -22,7 +24,7 @@ public sealed partial class EtcdLeaseKeeper
         EtcdLeaseKeepAlives.KeptLease? kept = null;
         try
         {
-            while (!ct.IsCancellationRequested)
+            while (!ct.IsCancellationRequested && !_stopping.Task.IsCompleted)
             {
                 try
                 {
@@ -45,7 +47,8 @@ public sealed partial class EtcdLeaseKeeper
                     if (_dirty || _announce) await PutAllAsync(ct).ConfigureAwait(false);
                     backoff.Reset();
                     var putFailed = Volatile.Read(ref _putFailed);
-                    await Task.WhenAny(kept.Lost, putFailed.Task).WaitAsync(ct).ConfigureAwait(false);
+                    await Task.WhenAny(kept.Lost, putFailed.Task, _stopping.Task).ConfigureAwait(false);
+                    if (_stopping.Task.IsCompleted) return;
                     if (kept.Lost.IsCompleted) continue;
                     // A put of the caller failed: try all keys again after a pause, as the keep-alive did before.
                     Interlocked.CompareExchange(ref _putFailed, NewSignal(), putFailed);

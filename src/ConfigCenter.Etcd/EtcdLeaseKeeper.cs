@@ -122,6 +122,7 @@ public sealed partial class EtcdLeaseKeeper : IAsyncDisposable
     public async Task StopAsync(CancellationToken ct)
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
+        _stopping.TrySetResult();
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_loop is not null) await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         var lease = Interlocked.Exchange(ref _leaseId, 0);
