@@ -112,6 +112,10 @@ public sealed class GatewayPageTests(EtcdClusterFixture etcd) : UiTestContext, I
         Services.AddSingleton<RegistryView>();
         Services.AddSingleton(_releases);
         Services.AddSingleton<GatewayRoutesView>();
+        // Pages check roles before admin actions; the page shown here has none, so the store is never opened.
+        Services.AddDbContextFactory<ConfigCenter.Storage.ConfigCenterDbContext>(o => Microsoft.EntityFrameworkCore.SqliteDbContextOptionsBuilderExtensions.UseSqlite(o, "Data Source=:memory:"));
+        Services.AddSingleton<Microsoft.Extensions.Logging.ILogger<Server.Features.Auth.AccessDirectory>>(NullLogger<Server.Features.Auth.AccessDirectory>.Instance);
+        Services.AddSingleton<Server.Features.Auth.AccessDirectory>();
     }
 
     private static ReleaseDocument Release(long revision, params (string Key, string? Value)[] items) => new()

@@ -18,7 +18,7 @@ public sealed class InstancesPageTests(EtcdClusterFixture etcd) : UiTestContext,
         // A registration written without pid or client version (as any service's own registration is), applied r1.
         await etcd.Cluster.PutAsync($"{host.Prefix}/registry/dev/user/u1",
             """{"service":"user","instanceId":"u1","address":"10.0.0.5","port":3445,"health":"passing","metadata":{"weight":"100"},"configRevisions":{"application":1}}""");
-        foreach (var type in new[] { typeof(InstanceTracker), typeof(InstanceDirectory), typeof(RegistryView), typeof(ReleaseCache) })
+        foreach (var type in new[] { typeof(InstanceTracker), typeof(InstanceDirectory), typeof(RegistryView), typeof(ReleaseCache), typeof(Server.Features.Auth.AccessDirectory) })
         {
             Services.AddSingleton(type, host.Services.GetRequiredService(type));
         }

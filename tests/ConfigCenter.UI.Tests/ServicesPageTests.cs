@@ -20,6 +20,7 @@ public sealed class ServicesPageTests(EtcdClusterFixture etcd) : UiTestContext, 
         await etcd.Cluster.PutAsync($"{registry}/order/o1", Instance("order", "o1", "passing", null));
         Services.AddSingleton(host.Services.GetRequiredService<RegistryView>());
         Services.AddSingleton(host.Services.GetRequiredService<AppService>());
+        Services.AddSingleton(host.Services.GetRequiredService<Server.Features.Auth.AccessDirectory>());
 
         var cut = Render<ServicesPage>();
 

@@ -93,7 +93,9 @@ public sealed class ProductionBootstrapTests
     [Fact]
     public async Task BootstrapAdmin_InProduction_MustChangeThePasswordFirst()
     {
-        await using var host = await ConfigCenterServerHost.StartAsync(environment: "Production");
+        // Behind a TLS-terminating proxy, so the Production HTTPS check lets the plain-HTTP test host start.
+        await using var host = await ConfigCenterServerHost.StartAsync(
+            settings: new Dictionary<string, string?> { ["ConfigCenter:Proxy:KnownProxies:0"] = "10.0.0.5" }, environment: "Production");
         using var admin = await host.CreateAdminClientAsync();
         Assert.Equal(HttpStatusCode.Forbidden, (await admin.GetAsync("/api/v1/apps")).StatusCode);
         Assert.True((await new ConfigCenterApiClient(admin).GetJsonAsync("/api/v1/me")).GetProperty("mustChangePassword").GetBoolean());

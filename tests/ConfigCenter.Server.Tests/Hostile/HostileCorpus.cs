@@ -8,7 +8,11 @@ namespace ConfigCenter.Server.Tests.Hostile;
 /// body and invalid If-Match values, every document field every bounded document; random combinations fill the
 /// rest up to <see cref="MinimumCases"/>. The same seed and endpoints give the same corpus, in the same order.
 /// </summary>
-internal sealed class HostileCorpus(int seed, IReadOnlyList<CaseNamespace> published, IReadOnlyList<CaseNamespace> scratch)
+/// <remarks>
+/// User-id routes (<c>/api/v1/users/{id}/…</c>) name a user created for the purpose (<paramref name="targetUserId"/>),
+/// never the admin the corpus acts as: disabling it or resetting its password would end the corpus's own token.
+/// </remarks>
+internal sealed class HostileCorpus(int seed, IReadOnlyList<CaseNamespace> published, IReadOnlyList<CaseNamespace> scratch, int targetUserId)
 {
     public const int MinimumCases = 1_000;
     private const int RouteValuesPerParameter = 8;
@@ -198,7 +202,7 @@ internal sealed class HostileCorpus(int seed, IReadOnlyList<CaseNamespace> publi
     private static CaseTarget Target(WriteEndpoint endpoint, CaseTarget otherwise) =>
         endpoint.IsAccountForm || endpoint.IsTokenEndpoint ? CaseTarget.Account : otherwise;
 
-    private static Dictionary<string, string> RouteValues(WriteEndpoint endpoint, CaseNamespace ns) =>
+    private Dictionary<string, string> RouteValues(WriteEndpoint endpoint, CaseNamespace ns) =>
         endpoint.RouteParameters.ToDictionary(p => p, p => p switch
         {
             "app" => ns.App,
@@ -206,6 +210,7 @@ internal sealed class HostileCorpus(int seed, IReadOnlyList<CaseNamespace> publi
             "ns" => ns.Ns,
             "key" => Uri.EscapeDataString(ns.Key),
             "revision" => ns.Revision,
+            "id" when endpoint.Route.StartsWith("/api/v1/users/", StringComparison.Ordinal) => targetUserId.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "id" => "1",
             _ => "x1",
         });
