@@ -18,6 +18,9 @@ public sealed class GatewayFixture : IAsyncLifetime
     /// <summary>The registry lease TTL of every process the tests start: a killed one is gone within it.</summary>
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(3);
 
+    /// <summary>The gateway's own zone.</summary>
+    public const string GatewayZone = "eu-1";
+
     private readonly string _temp = Directory.CreateTempSubdirectory("cc-gateway-").FullName;
     private DotnetProcess? _gateway;
 
@@ -45,6 +48,8 @@ public sealed class GatewayFixture : IAsyncLifetime
             ["ConfigCenter:Server:ApiKey"] = GatewayKey,
             ["ConfigCenter:CacheDirectory"] = Path.Combine(_temp, "gateway"),
             ["Gateway:ApiKeyCacheDuration"] = "00:00:01",
+            // Instances without a zone (every test but the zone test) are all "other zone": no preference applies to them.
+            ["Gateway:Zone"] = GatewayZone,
         });
         await WaitFor.ConditionAsync(async () =>
         {

@@ -32,7 +32,7 @@ public sealed class TestService : IAsyncDisposable
 
     public int SlowStarted => Volatile.Read(ref _slowStarted);
 
-    public static async Task<TestService> StartAsync(GatewayFixture fixture, string service, string? version = null)
+    public static async Task<TestService> StartAsync(GatewayFixture fixture, string service, string? version = null, int weight = 100, string? zone = null)
     {
         var instanceId = $"{service}-{Guid.NewGuid().ToString("N")[..8]}";
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -43,6 +43,8 @@ public sealed class TestService : IAsyncDisposable
         {
             o.InstanceId = instanceId;
             o.Version = version;
+            o.Weight = weight;
+            o.Zone = zone;
         });
         var app = builder.Build();
         var service1 = new TestService(app, instanceId);

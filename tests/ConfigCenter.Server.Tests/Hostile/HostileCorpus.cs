@@ -45,6 +45,7 @@ internal sealed class HostileCorpus(int seed, IReadOnlyList<CaseNamespace> publi
         {
             foreach (var value in HostileValues.RouteValues.OrderBy(_ => _random.Next()).Take(RouteValuesPerParameter))
             {
+                if (AddressesAnotherResource(endpoint, value)) continue;
                 var ns = Pick(scratch);
                 var values = RouteValues(endpoint, ns);
                 values[parameter] = value;
@@ -63,8 +64,8 @@ internal sealed class HostileCorpus(int seed, IReadOnlyList<CaseNamespace> publi
             {
                 var ns = Pick(scratch);
                 Add(endpoint, RouteValues(endpoint, ns), Target(endpoint, CaseTarget.Scratch), $"{field} = {value.Label}",
-                    mustReject: value.Invalid || endpoint.IsTokenEndpoint, body: Body(endpoint, ns, field, value.Json));
-                if (value.Invalid && CanAimAtPublished(endpoint))
+                    mustReject: endpoint.IsInvalid(field, value) || endpoint.IsTokenEndpoint, body: Body(endpoint, ns, field, value.Json));
+                if (endpoint.IsInvalid(field, value) && CanAimAtPublished(endpoint))
                 {
                     var target = Pick(published);
                     Add(endpoint, RouteValues(endpoint, target), CaseTarget.Published, $"{field} = {value.Label}", mustReject: true,
@@ -102,6 +103,14 @@ internal sealed class HostileCorpus(int seed, IReadOnlyList<CaseNamespace> publi
             }
         }
     }
+
+    /// <summary>
+    /// A dot segment (<c>..</c>, <c>%2e%2e</c>) in a DELETE route is normalised away before routing: <c>DELETE
+    /// /apps/scratch/members/..</c> arrives as <c>DELETE /apps/scratch</c>, a valid delete of another resource, not a hostile
+    /// input to this endpoint. Such values are left out of DELETE routes (they stay in every other method's routes).
+    /// </summary>
+    private static bool AddressesAnotherResource(WriteEndpoint endpoint, string value) =>
+        endpoint.Method == "DELETE" && Uri.UnescapeDataString(value).Split('/')[0] is "." or "..";
 
     private void HeaderAttacks(WriteEndpoint endpoint)
     {
@@ -147,7 +156,7 @@ internal sealed class HostileCorpus(int seed, IReadOnlyList<CaseNamespace> publi
         if (endpoint.RouteParameters.Count > 0 && (endpoint.Body == BodyKind.None || _random.Next(2) == 0))
         {
             var parameter = endpoint.RouteParameters[_random.Next(endpoint.RouteParameters.Count)];
-            values[parameter] = Pick(HostileValues.RouteValues);
+            values[parameter] = Pick(HostileValues.RouteValues.Where(v => !AddressesAnotherResource(endpoint, v)).ToList());
             parts.Add($"route {{{parameter}}} = {Describe(values[parameter])}");
             mustReject |= IdentityParameters.Contains(parameter);
         }
@@ -162,7 +171,7 @@ internal sealed class HostileCorpus(int seed, IReadOnlyList<CaseNamespace> publi
                 members.Add((field, value?.Json ?? JsonText.Quote(Baseline(endpoint, field, ns))));
                 if (value is null) continue;
                 parts.Add($"{field} = {value.Label}");
-                mustReject |= value.Invalid;
+                mustReject |= endpoint.IsInvalid(field, value);
             }
             body = JsonText.Object(members);
         }
@@ -174,6 +183,9 @@ internal sealed class HostileCorpus(int seed, IReadOnlyList<CaseNamespace> publi
             parts.Add($"form {field} = {value.Label}");
         }
         IReadOnlyList<(string, string)>? headers = null;
+        // A bodiless endpoint with valid route values and nothing hostile is a valid delete (If-Match does not apply to every
+        // one of them): draw again instead.
+        if (parts.Count == 0 && endpoint.Body == BodyKind.None && endpoint.RouteParameters.Count > 0) return;
         if (parts.Count == 0)
         {
             // Nothing hostile was drawn: send an invalid If-Match rather than a valid request (a valid DELETE would delete).

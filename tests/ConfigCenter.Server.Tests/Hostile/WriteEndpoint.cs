@@ -21,6 +21,13 @@ internal enum BodyKind
 /// </summary>
 internal sealed record WriteEndpoint(string Method, RoutePattern Pattern, BodyKind Body, IReadOnlyList<string> Fields)
 {
+    /// <summary>JSON fields whose type is a boolean: <c>true</c> there is a valid value, not text of the wrong kind.</summary>
+    public IReadOnlySet<string> BooleanFields { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>Whether <paramref name="value"/> must be refused in <paramref name="field"/>.</summary>
+    public bool IsInvalid(string field, HostileValue value) =>
+        value.Invalid && !(value.Json is [(byte)'t', (byte)'r', (byte)'u', (byte)'e'] && BooleanFields.Contains(field));
+
     private static readonly string[] WriteMethods = ["POST", "PUT", "PATCH", "DELETE"];
 
     public string Route => Pattern.RawText is { Length: > 1 } raw ? raw.TrimEnd('/') : Pattern.RawText ?? "?";
@@ -46,7 +53,7 @@ internal sealed record WriteEndpoint(string Method, RoutePattern Pattern, BodyKi
             foreach (var method in methods.Where(m => WriteMethods.Contains(m, StringComparer.OrdinalIgnoreCase)))
             {
                 var (body, fields) = Input(endpoint);
-                found.Add(new WriteEndpoint(method.ToUpperInvariant(), endpoint.RoutePattern, body, fields));
+                found.Add(new WriteEndpoint(method.ToUpperInvariant(), endpoint.RoutePattern, body, fields) { BooleanFields = BooleanFieldsOf(endpoint) });
             }
         }
         return [.. found.OrderBy(e => e.Route, StringComparer.Ordinal).ThenBy(e => e.Method, StringComparer.Ordinal)];
@@ -61,6 +68,13 @@ internal sealed record WriteEndpoint(string Method, RoutePattern Pattern, BodyKi
             RoutePatternSeparatorPart separator => separator.Content,
             _ => throw new InvalidOperationException($"Unexpected route part {part.PartKind} in {Route}"),
         }))));
+
+    private static HashSet<string> BooleanFieldsOf(RouteEndpoint endpoint) =>
+        endpoint.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType is { } type
+            ? [.. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                .Where(p => p.CanRead && (p.PropertyType == typeof(bool) || p.PropertyType == typeof(bool?)))
+                .Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name))]
+            : [];
 
     private static (BodyKind Body, IReadOnlyList<string> Fields) Input(RouteEndpoint endpoint)
     {
