@@ -37,21 +37,11 @@ public sealed class OperationsTests
         await cluster.StopMemberAsync(0);
 
         // A verdict is reused for ReadinessProbe.ReuseFor (1 s), so the next probe after that sees etcd gone.
-        var deadline = DateTime.UtcNow + ReadinessProbe.ReuseFor + TimeSpan.FromSeconds(5);
-        HttpResponseMessage ready;
-        while (true)
-        {
-            ready = await client.GetAsync("/health/ready");
-            if (ready.StatusCode == HttpStatusCode.ServiceUnavailable || DateTime.UtcNow > deadline) break;
-            ready.Dispose();
-            await Task.Delay(100);
-        }
-        using (ready)
-        {
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
-            // Anonymous probes learn the verdict, not the endpoints or the etcd error text.
-            Assert.Equal("Unhealthy", await ready.Content.ReadAsStringAsync());
-        }
+        using var ready = await WaitFor.ValueAsync(() => client.GetAsync("/health/ready"), r => r.StatusCode == HttpStatusCode.ServiceUnavailable,
+            ReadinessProbe.ReuseFor + TimeSpan.FromSeconds(5), "/health/ready to answer 503 once etcd is down");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        // Anonymous probes learn the verdict, not the endpoints or the etcd error text.
+        Assert.Equal("Unhealthy", await ready.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
     }
 
