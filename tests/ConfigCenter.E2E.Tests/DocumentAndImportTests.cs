@@ -51,6 +51,8 @@ public sealed class DocumentAndImportTests(UiFixture fixture)
 
         // Export the draft as .env: the environment-variable form of the same keys.
         await page.ClickAsync("[data-testid=export] button");
+        await Expect(page.Locator("a[download][data-format=env]")).ToBeVisibleAsync();
+        await UiFixture.ShotAsync(page, "19-export-menu");
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("text=Export draft as .env"));
         Assert.Equal("docs-dev-application-draft.env", download.SuggestedFilename);
         var dotEnv = await File.ReadAllTextAsync((await download.PathAsync())!);

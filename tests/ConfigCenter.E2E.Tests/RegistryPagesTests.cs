@@ -54,7 +54,7 @@ public sealed class RegistryPagesTests(UiFixture fixture)
         await page.GotoAsync("/services");
         var row = page.Locator("[data-testid=services-dev] tr").Filter(new() { HasText = "payments" });
         await Expect(row.Locator("[data-testid=protection]")).ToContainTextAsync("protection active · 50% passing < 60%");
-        await UiFixture.ShotAsync(page, "24-services-protection");
+        await UiFixture.ShotAsync(page, "28-services-protection");
 
         await page.GotoAsync("/services/dev/payments");
         await Expect(page.Locator("[data-testid=protection]")).ToContainTextAsync("Protection active: 50% passing is below the threshold of 60%; discovery returns all 2");

@@ -80,7 +80,7 @@ public sealed class UserSessionTests(UiFixture fixture)
         var lockedRow = page.Locator("tr", new PageLocatorOptions { HasText = "locked-person" });
         await Expect(lockedRow.Locator("[data-testid=locked]")).ToBeVisibleAsync();
         await Expect(page.Locator("tr", new PageLocatorOptions { HasText = "people-owner" })).ToContainTextAsync("people · Owner");
-        await UiFixture.ShotAsync(page, "22-admin-users");
+        await UiFixture.ShotAsync(page, "27-admin-users");
 
         await lockedRow.Locator("[data-testid=unlock]").ClickAsync();
         await Expect(lockedRow.Locator("[data-testid=locked]")).ToHaveCountAsync(0);
