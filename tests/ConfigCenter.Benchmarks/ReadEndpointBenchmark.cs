@@ -69,7 +69,7 @@ internal sealed class ReadEndpointBenchmark : IBenchmark
         return count / Stopwatch.GetElapsedTime(begin).TotalSeconds;
     }
 
-    private static async Task<WebApplication> StartRawKestrelAsync(byte[] body)
+    internal static async Task<WebApplication> StartRawKestrelAsync(byte[] body)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{FreePort.Get()}");

@@ -145,7 +145,10 @@ public class HostileDocumentTests
         clock.Stop();
 
         Assert.False(result.Success, "the document was accepted");
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"refusing took {clock.Elapsed}");
+        // The guard bounds the work (nodes, depth, aliases); wall time here only catches a guard that stopped working
+        // (unguarded, the alias bomb took 17 s). It is generous because the suite shares two cores; the "within a
+        // second" figure is measured by the hostile benchmark (docs/benchmarks.md).
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"refusing took {clock.Elapsed}");
         Assert.Equal("content", result.Error!.Field);
         return result.Error;
     }

@@ -89,6 +89,38 @@ public sealed class UserSessionTests(UiFixture fixture)
         admin.Http.Dispose();
     }
 
+    [Fact]
+    public async Task AViewer_SeesOnlyTheirApps_OnTheAppsPageAndTheDashboard()
+    {
+        var admin = new ConfigCenterApiClient(await fixture.Server.CreateAdminClientAsync());
+        foreach (var app in new[] { "seen", "unseen" })
+        {
+            await admin.Http.DeleteAsync($"/api/v1/apps/{app}");
+            await admin.CreateAppAsync(app, ("application", "properties"));
+            await admin.PublishItemsAsync(app, "dev", "application", ("Greeting", "hello " + app));
+        }
+        var viewer = await admin.CreateUserAsync("one-app-viewer", Password);
+        await admin.SetRolesAsync(viewer, false, [("seen", "Viewer")], []);
+
+        var page = await fixture.NewPageAsync();
+        await SignInAsync(page, "one-app-viewer");
+
+        await Expect(page.Locator("[data-testid=app-count]")).ToHaveTextAsync("1");
+        var recent = page.Locator("[data-testid=recent-releases]");
+        await Expect(recent).ToContainTextAsync("seen");
+        Assert.DoesNotContain("unseen", await recent.InnerTextAsync(), StringComparison.Ordinal);
+        await page.GotoAsync("/apps");
+        await Expect(page.Locator("[data-testid=apps-table] tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("[data-testid=apps-table] tbody")).ToContainTextAsync("seen");
+        Assert.DoesNotContain("unseen", await page.Locator("[data-testid=apps-table]").InnerTextAsync(), StringComparison.Ordinal);
+        // Creating and deleting apps is an Admin's: a viewer gets neither button.
+        await Expect(page.Locator("[data-testid=create-app]")).ToHaveCountAsync(0);
+        await Expect(page.Locator("[data-testid=apps-table] button[aria-label^=Delete]")).ToHaveCountAsync(0);
+        await UiFixture.ShotAsync(page, "29-apps-as-viewer");
+        await page.Context.CloseAsync();
+        admin.Http.Dispose();
+    }
+
     private static async Task SignInAsync(IPage page, string user)
     {
         await page.GotoAsync("/login");

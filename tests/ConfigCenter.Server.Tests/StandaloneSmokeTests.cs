@@ -24,5 +24,22 @@ public sealed class StandaloneSmokeTests
         Assert.Equal("1", document!["revision"].ToString());
     }
 
+    [Fact]
+    public async Task RegistryAdminActions_InStandaloneMode_Answer404WithTheReason_NotA500()
+    {
+        await using var host = await ConfigCenterServerHost.StartAsync();
+        using var admin = await host.CreateAdminClientAsync();
+
+        var drain = await admin.PostAsync("/api/v1/registry/dev/services/user/i-1/drain", null);
+        var resume = await admin.PostAsync("/api/v1/registry/dev/services/user/i-1/resume", null);
+        var deregister = await admin.DeleteAsync("/api/v1/registry/dev/services/user/i-1");
+
+        foreach (var response in new[] { drain, resume, deregister })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Contains("standalone", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
+
     private sealed record KeyBody(int Id, string Key);
 }

@@ -32,6 +32,17 @@ public abstract class UiPageBase : ComponentBase
         return Access.Can(state.User, app, env, right);
     }
 
+    /// <summary>
+    /// The items of the apps the signed-in user sees (holds a role in or publishes for; Admins see all), as the
+    /// <c>GET /api/v1/apps</c> list does: a page never lists an app the user could not open.
+    /// </summary>
+    protected async Task<IReadOnlyList<T>> VisibleAsync<T>(IEnumerable<T> items, Func<T, string> app)
+    {
+        var state = await AuthenticationStateProvider.GetAuthenticationStateAsync();
+        if (!Access.IsCurrent(state.User) || Access.User(state.User) is not { } user) return [];
+        return [.. items.Where(i => Access.Sees(user, app(i)))];
+    }
+
     protected async Task<bool> IsAdminAsync()
     {
         var state = await AuthenticationStateProvider.GetAuthenticationStateAsync();

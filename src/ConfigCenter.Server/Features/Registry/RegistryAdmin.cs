@@ -17,6 +17,9 @@ namespace ConfigCenter.Server.Features.Registry;
 internal sealed class RegistryAdmin(EtcdConnection etcd, IOptions<ConfigCenterServerOptions> options, IDbContextFactory<ConfigCenterDbContext> dbFactory,
     TimeProvider time, ILogger<RegistryAdmin> logger)
 {
+    /// <summary>False in standalone mode: without etcd there is no registry, so nothing can be drained or deregistered.</summary>
+    public bool Enabled => etcd.Enabled;
+
     /// <summary>How many times a drain re-reads the entry when its guarded write lost to a concurrent one.</summary>
     public const int GuardAttempts = 5;
 

@@ -75,6 +75,7 @@ internal static class RegistryApi
     private static async Task<IResult> DrainAsync(string env, string service, string instanceId, bool draining, RegistryAdmin admin, HttpContext http, CancellationToken ct)
     {
         if (Names.ValidateEnvironment(env) is { } error) return Results.Problem(error.Message, statusCode: StatusCodes.Status400BadRequest);
+        if (!admin.Enabled) return NoRegistry(env, service, instanceId);
         return await admin.DrainAsync(env, service, instanceId, http.User.UserName(), ct, draining) switch
         {
             RegistryAdminResult.Done => Results.NoContent(),
@@ -88,6 +89,7 @@ internal static class RegistryApi
     private static async Task<IResult> DeregisterAsync(string env, string service, string instanceId, RegistryAdmin admin, HttpContext http, CancellationToken ct)
     {
         if (Names.ValidateEnvironment(env) is { } error) return Results.Problem(error.Message, statusCode: StatusCodes.Status400BadRequest);
+        if (!admin.Enabled) return NoRegistry(env, service, instanceId);
         return await admin.DeregisterAsync(env, service, instanceId, http.User.UserName(), ct)
             ? Results.NoContent()
             : Results.Problem($"Instance '{instanceId}' of service '{service}' is not registered in {env}.", statusCode: StatusCodes.Status404NotFound);
@@ -98,6 +100,11 @@ internal static class RegistryApi
         var protection = ServiceProtection.Of(instances);
         return new ServiceDetail(service, protection.Discoverable, protection.Passing, protection.HealthyShare, protection.Threshold, protection.Active, instances);
     }
+
+    /// <summary>Standalone mode has no registry (it lives in etcd): no instance can be registered, so none is found.</summary>
+    private static IResult NoRegistry(string env, string service, string instanceId) =>
+        Results.Problem($"Instance '{instanceId}' of service '{service}' is not registered in {env}: this server runs standalone (no etcd endpoints), and the registry lives in etcd.",
+            statusCode: StatusCodes.Status404NotFound, title: "No registry in standalone mode");
 
     private static IResult Unreachable() =>
         Results.Problem("etcd did not answer the registry read in time; try again.", statusCode: StatusCodes.Status503ServiceUnavailable);

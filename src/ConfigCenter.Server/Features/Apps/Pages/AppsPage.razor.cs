@@ -10,6 +10,7 @@ public sealed partial class AppsPage : UiPageBase
     private readonly List<BreadcrumbItem> _crumbs = [new("Dashboard", "/"), new("Apps", null, disabled: true)];
     private IReadOnlyList<AppView>? _apps;
     private string? _search;
+    private bool _isAdmin;
 
     [Inject] private AppService Apps { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
@@ -20,10 +21,15 @@ public sealed partial class AppsPage : UiPageBase
         || a.Name.Contains(_search.Trim(), StringComparison.OrdinalIgnoreCase)
         || a.Description.Contains(_search.Trim(), StringComparison.OrdinalIgnoreCase));
 
-    protected override async Task OnInitializedAsync() => _apps = await Apps.ListAsync(CancellationToken.None);
+    protected override async Task OnInitializedAsync()
+    {
+        _isAdmin = await IsAdminAsync();
+        _apps = await VisibleAsync(await Apps.ListAsync(CancellationToken.None), a => a.Id);
+    }
 
     private async Task CreateAsync()
     {
+        if (!await TryAsync(RequireAdminAsync)) return;
         var dialog = await Dialogs.ShowAsync<CreateAppDialog>("New app", new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
         var result = await dialog.Result;
         if (result is { Canceled: false, Data: AppView created })
@@ -35,13 +41,14 @@ public sealed partial class AppsPage : UiPageBase
 
     private async Task DeleteAsync(AppView app)
     {
+        if (!await TryAsync(RequireAdminAsync)) return;
         var parameters = new DialogParameters<DeleteAppDialog> { { d => d.AppId, app.Id } };
         var dialog = await Dialogs.ShowAsync<DeleteAppDialog>($"Delete {app.Id}", parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
         var result = await dialog.Result;
         if (result is { Canceled: false })
         {
             Snackbar.Add($"Deleted app '{app.Id}'.", Severity.Success);
-            _apps = await Apps.ListAsync(CancellationToken.None);
+            _apps = await VisibleAsync(await Apps.ListAsync(CancellationToken.None), a => a.Id);
         }
     }
 }

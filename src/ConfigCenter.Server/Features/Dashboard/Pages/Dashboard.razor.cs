@@ -34,8 +34,9 @@ public sealed partial class Dashboard : UiPageBase, IDisposable
 
     private async Task LoadAsync()
     {
-        _apps = await Apps.ListAsync(CancellationToken.None);
-        _recent = await Reader.RecentAsync(10, CancellationToken.None);
+        _apps = await VisibleAsync(await Apps.ListAsync(CancellationToken.None), a => a.Id);
+        // Read further back than shown, so a user of few apps still sees their last ten.
+        _recent = [.. (await VisibleAsync(await Reader.RecentAsync(200, CancellationToken.None), r => r.App)).Take(10)];
         _status = await StatusService.GetAsync(probeEtcd: false, CancellationToken.None);
         _instances = Instances.Count();
     }
