@@ -117,6 +117,39 @@ public class HostileDocumentTests
     }
 
     [Fact]
+    public void TheStreamingGuard_RefusesTheAliasBombAtTheAliasThatCrossesTheLimit()
+    {
+        // a: 10 nodes, b: 9 x 10 + 1 = 91, … each anchor is nine aliases of the one before: f is the first past 200,000.
+        var error = YamlDepthGuard.Check(YamlAliasBomb());
+
+        Assert.NotNull(error);
+        Assert.Contains("at the alias *", error.Message, StringComparison.Ordinal);
+        Assert.Contains("aliases count as the nodes they repeat", error.Message, StringComparison.Ordinal);
+        Assert.Equal(6, error.Line);
+    }
+
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(1, false)]
+    public void TheGuardAndTheFlattener_CountAliasExpansionAlike(int over, bool accepted)
+    {
+        // One anchored sequence of n values (n + 1 nodes with the sequence) aliased k times, then a padding sequence of
+        // p nodes (itself and p - 1 values): (k + 1)(n + 1) + p nodes in all, exactly the limit, then one more.
+        const int aliases = 3;
+        var n = ((DocumentLimits.MaxNodes - 1) / (aliases + 1)) - 1;
+        var padding = DocumentLimits.MaxNodes - ((aliases + 1) * (n + 1)) + over;
+        var yaml = new StringBuilder("base: &s [" + string.Join(",", Enumerable.Repeat("0", n)) + "]\n");
+        for (var i = 0; i < aliases; i++) yaml.Append("copy").Append(i).Append(": *s\n");
+        yaml.Append("pad: [").Append(string.Join(",", Enumerable.Repeat("0", Math.Max(0, padding - 1)))).Append("]\n");
+
+        var guard = YamlDepthGuard.Check(yaml.ToString());
+        var flattened = DocumentFlattener.Flatten(NamespaceFormat.Yaml, yaml.ToString());
+
+        Assert.Equal(accepted, guard is null);
+        Assert.Equal(accepted, flattened.Success);
+    }
+
+    [Fact]
     public void LongPrefixTimesManyLeaves_IsRefusedBeforeTheOutputGrows()
     {
         // Each leaf repeats a 400-character section name: 50,000 leaves would flatten to 20 MB of keys from a 900 KB document.
