@@ -3,7 +3,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 // Configured entirely through ConfigCenter__* environment variables by the fault suite.
 var builder = WebApplication.CreateBuilder(args);
-builder.Configuration.AddConfigCenter();
+// The configuration provider starts before the host's logging exists: it gets a console logger of its own, so the
+// fault suite sees the transport's warnings (a frozen member, a compacted history) in the process output.
+using var clientLogging = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+builder.Configuration.AddConfigCenter(o => o.LoggerFactory = clientLogging);
 builder.Services.AddConfigCenterChanges();
 builder.Services.AddHealthChecks().AddConfigCenterHealthCheck();
 builder.Services.AddConfigCenterRegistration();

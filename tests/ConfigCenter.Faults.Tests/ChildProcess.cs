@@ -26,6 +26,9 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Whether any line the process wrote (of the last 300) contains <paramref name="text"/>.</summary>
+    public bool Wrote(string text) => _output.Any(line => line.Contains(text, StringComparison.Ordinal));
+
     /// <summary>The last lines the process wrote, for failure messages.</summary>
     public string Output => string.Join(Environment.NewLine, _output.TakeLast(60));
 
