@@ -150,6 +150,29 @@ public sealed partial class EtcdCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Restarts every stopped member at once and waits until all are healthy: a cluster that lost its quorum cannot
+    /// become healthy one member at a time, so <see cref="StartMemberAsync"/> in turn would wait forever on the first.
+    /// </summary>
+    public async Task StartStoppedMembersAsync(CancellationToken ct = default)
+    {
+        await gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var stopped = members.Where(m => !m.IsRunning).ToArray();
+            foreach (var member in stopped)
+            {
+                Launch(member, "existing");
+            }
+
+            await WaitHealthyAsync(stopped, HealthTimeout, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
     /// <summary>Freezes member <paramref name="index"/> with SIGSTOP (a hung, not crashed, member).</summary>
     public async Task PauseMemberAsync(int index)
     {

@@ -1,0 +1,135 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+
+namespace ConfigCenter.Faults.Tests;
+
+/// <summary>
+/// A built project of this repository (the server, the fault client) as a real child process
+/// (<c>dotnet X.dll --urls http://127.0.0.1:{port}</c>), configured through environment variables. It can be
+/// killed (<c>kill -9</c>), frozen (SIGSTOP) and thawed (SIGCONT); dispose kills it.
+/// </summary>
+internal sealed class ChildProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private ChildProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public Uri BaseAddress => new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{Port}"));
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Whether any line the process wrote (of the last 300) contains <paramref name="text"/>.</summary>
+    public bool Wrote(string text) => _output.Any(line => line.Contains(text, StringComparison.Ordinal));
+
+    /// <summary>The last lines the process wrote, for failure messages.</summary>
+    public string Output => string.Join(Environment.NewLine, _output.TakeLast(60));
+
+    public static ChildProcess Start(string folder, string project, int port, IReadOnlyDictionary<string, string?> settings)
+    {
+        var dll = Locate(folder, project);
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(dll);
+        info.ArgumentList.Add("--urls");
+        info.ArgumentList.Add(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"));
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value ?? "";
+
+        var process = new Process { StartInfo = info };
+        var child = new ChildProcess(process, port);
+        process.OutputDataReceived += (_, e) => child.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => child.Keep(e.Data);
+        try
+        {
+            process.Start();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return child;
+        }
+        catch
+        {
+            process.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary><c>kill -9</c> and wait until it is gone: no graceful shutdown of any kind.</summary>
+    public async Task KillHardAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await _process.WaitForExitAsync(timeout.Token);
+    }
+
+    /// <summary>SIGSTOP: the process is frozen, its sockets stay open.</summary>
+    public Task FreezeAsync() => SignalAsync("STOP");
+
+    /// <summary>SIGCONT.</summary>
+    public Task ThawAsync() => SignalAsync("CONT");
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true); // SIGKILL also ends a frozen process
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await _process.WaitForExitAsync(timeout.Token);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started or already reaped.
+        }
+        catch (OperationCanceledException)
+        {
+            // It did not exit within 10 s after SIGKILL; nothing more to do from here.
+        }
+        finally
+        {
+            _process.Dispose();
+        }
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("/bin/sh", ["-c", string.Create(CultureInfo.InvariantCulture, $"kill -{signal} {_process.Id}")]);
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -{signal} {_process.Id} failed with {kill.ExitCode}");
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null) return;
+        _output.Enqueue(line);
+        while (_output.Count > 300) _output.TryDequeue(out _);
+    }
+
+    /// <summary>The project's dll built with this test assembly's configuration (the project references build it first).</summary>
+    private static string Locate(string folder, string project)
+    {
+        var baseDirectory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var framework = baseDirectory.Name;
+        var configuration = baseDirectory.Parent!.Name;
+        for (var dir = baseDirectory; dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, folder, project, "bin", configuration, framework, $"{project}.dll");
+            if (File.Exists(candidate)) return candidate;
+        }
+        throw new FileNotFoundException($"{project}.dll ({configuration}/{framework}) was not found above {baseDirectory.FullName}: build the solution first.");
+    }
+}
