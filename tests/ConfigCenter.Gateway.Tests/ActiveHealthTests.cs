@@ -21,6 +21,7 @@ public sealed class ActiveHealthTests(GatewayFixture fixture)
         await using var b = await TestService.StartAsync(fixture, Service);
         await fixture.WaitRegisteredAsync(Service, a.InstanceId);
         await fixture.WaitRegisteredAsync(Service, b.InstanceId);
+        string[] both = [.. new[] { a.InstanceId, b.InstanceId }.Order(StringComparer.Ordinal)];
         await fixture.PublishRoutesAsync($$"""
             { "Routes": { "probed": { "Match": { "Path": "/probed/{**rest}" }, "Service": "{{Service}}", "Transforms": [ { "PathRemovePrefix": "/probed" } ] } } }
             """);
@@ -33,7 +34,7 @@ public sealed class ActiveHealthTests(GatewayFixture fixture)
             ["Gateway:ActiveHealthChecks:Timeout"] = "00:00:01",
         });
         await WaitForHealthAsync(gateway, new() { [a.InstanceId] = "Healthy", [b.InstanceId] = "Healthy" }, "both instances probed healthy");
-        Assert.Equal([a.InstanceId, b.InstanceId], (await AnsweredAsync(gateway, 10)).Order(StringComparer.Ordinal));
+        Assert.Equal(both, await AnsweredAsync(gateway, 10));
 
         a.HealthFailing = true;
         await WaitForHealthAsync(gateway, new() { [a.InstanceId] = "Unhealthy", [b.InstanceId] = "Healthy" }, "A probed unhealthy");
@@ -51,7 +52,7 @@ public sealed class ActiveHealthTests(GatewayFixture fixture)
 
         a.HealthFailing = false;
         await WaitForHealthAsync(gateway, new() { [a.InstanceId] = "Healthy", [b.InstanceId] = "Healthy" }, "A probed healthy again");
-        Assert.Equal([a.InstanceId, b.InstanceId], (await AnsweredAsync(gateway, 10)).Order(StringComparer.Ordinal));
+        Assert.Equal(both, await AnsweredAsync(gateway, 10));
     }
 
     private Task WaitForHealthAsync(DotnetProcess gateway, Dictionary<string, string> expected, string what) =>
@@ -62,9 +63,9 @@ public sealed class ActiveHealthTests(GatewayFixture fixture)
         }, TimeSpan.FromSeconds(15), what);
 
     /// <summary>The distinct instances that answered <paramref name="count"/> GETs through <paramref name="gateway"/>.</summary>
-    private async Task<HashSet<string>> AnsweredAsync(DotnetProcess gateway, int count)
+    private async Task<SortedSet<string>> AnsweredAsync(DotnetProcess gateway, int count)
     {
-        var answered = new HashSet<string>(StringComparer.Ordinal);
+        var answered = new SortedSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < count; i++)
         {
             using var response = await fixture.Http.GetAsync(new Uri(gateway.BaseAddress, "/probed/whoami"));
