@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
@@ -44,8 +45,9 @@ public static class ForwardingMiddleware
 
     /// <summary>
     /// Forwards once; retries once on another destination when the first attempt could not connect, or got no
-    /// response to a request that is idempotent (GET/HEAD/OPTIONS, or the route's <c>RetryNonIdempotent</c>) and has
-    /// no body. Never after the response started, never after a timeout or a client abort.
+    /// response to a request that is idempotent: GET/HEAD/OPTIONS without a body, or any request of a route with
+    /// <c>RetryNonIdempotent</c> (its body is buffered so it can be sent again). Never after the response started,
+    /// never after a timeout or a client abort, never when a body that cannot be sent again may have been sent.
     /// </summary>
     public static async Task Retry(HttpContext context, Func<Task> next)
     {
@@ -53,9 +55,19 @@ public static class ForwardingMiddleware
         var routeId = feature.Route.Config.RouteId;
         var metrics = context.RequestServices.GetRequiredService<GatewayMetrics>();
         var candidates = feature.AvailableDestinations;
+        var routeRetries = RouteRetriesAnyMethod(context, routeId);
+        var replayableBody = routeRetries && HasBody(context.Request);
+        if (replayableBody)
+        {
+            // In memory up to 64 KB, then a temporary file; never more than the route's body limit.
+            const int InMemory = 64 * 1024;
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } limit) context.Request.EnableBuffering(InMemory, limit);
+            else context.Request.EnableBuffering(InMemory);
+        }
 
         var failed = await AttemptAsync(context, next, feature, metrics, routeId).ConfigureAwait(false);
-        if (failed is null || !MayRetry(context)) return;
+        if (failed is null || !MayRetry(context, routeRetries)) return;
+        if (replayableBody) context.Request.Body.Position = 0;
 
         var others = candidates.Where(d => !ReferenceEquals(d, failed) && d.DestinationId != failed.DestinationId).ToList();
         if (others.Count == 0) return;
@@ -80,20 +92,26 @@ public static class ForwardingMiddleware
         return error is null ? null : destination;
     }
 
-    private static bool MayRetry(HttpContext context)
+    private static bool MayRetry(HttpContext context, bool routeRetries)
     {
         if (context.Response.HasStarted || context.RequestAborted.IsCancellationRequested) return false;
         var error = context.Features.Get<IForwarderErrorFeature>()!;
         if (error.Error is not ForwarderError.Request) return false;
-        // Nothing reached the destination: any request may go elsewhere.
+        // No connection, so nothing of the request reached the destination (a body is sent only on a connection):
+        // any request may go elsewhere.
         if (IsConnectFailure(error.Exception)) return true;
+        // The route declared its requests safe to repeat; a body was buffered and is sent again from the start.
+        if (routeRetries) return true;
         var request = context.Request;
-        var hasBody = request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
-        if (hasBody) return false;
-        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method)) return true;
-        var provider = context.RequestServices.GetRequiredService<RegistryProxyConfigProvider>();
-        return provider.Current.Snapshot.ById.GetValueOrDefault(context.GetReverseProxyFeature().Route.Config.RouteId)?.RetryNonIdempotent == true;
+        if (HasBody(request)) return false;
+        return HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method);
     }
+
+    private static bool RouteRetriesAnyMethod(HttpContext context, string routeId) =>
+        context.RequestServices.GetRequiredService<RegistryProxyConfigProvider>().Current.Snapshot.ById.GetValueOrDefault(routeId)?.RetryNonIdempotent == true;
+
+    private static bool HasBody(HttpRequest request) =>
+        request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
 
     private static bool IsConnectFailure(Exception? exception)
     {

@@ -47,6 +47,40 @@ public sealed class GatewaySecurityTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task JwtRouteWithAnAuthority_ValidatesWithItsDiscoveryAndJwks_RefusingAnonymousAndWrongAudience()
+    {
+        await using var authority = await OidcAuthority.StartAsync();
+        await using var service = await TestService.StartAsync(fixture, Service);
+        await fixture.WaitRegisteredAsync(Service, service.InstanceId);
+        await fixture.PublishRoutesAsync($$"""
+            {
+              "Jwt": { "Authority": "{{authority.Issuer}}", "Audience": "{{Audience}}" },
+              "Routes": {
+                "oidc": { "Match": { "Path": "/oidc/{**rest}" }, "Service": "{{Service}}", "Authorization": "jwt", "Transforms": [ { "PathRemovePrefix": "/oidc" } ] },
+                "open": { "Match": { "Path": "/open/{**rest}" }, "Service": "{{Service}}", "Transforms": [ { "PathRemovePrefix": "/open" } ] }
+              }
+            }
+            """);
+        await fixture.WaitRoutedAsync(Service, "/open/whoami", service.InstanceId);
+
+        using (var anonymous = await SendAsync("/oidc/whoami", token: null)) Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        using (var wrongAudience = await SendAsync("/oidc/whoami", authority.Token(audience: "someone-else")))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, wrongAudience.StatusCode);
+        }
+        using (var otherKey = RSA.Create(2048))
+        using (var unpublishedKey = await SendAsync("/oidc/whoami", authority.Token(Audience, otherKey)))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, unpublishedKey.StatusCode);
+        }
+        using var valid = await SendAsync("/oidc/whoami", authority.Token(Audience));
+        Assert.Equal(HttpStatusCode.OK, valid.StatusCode);
+        Assert.Contains(service.InstanceId, await valid.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // The key came from the authority's JWKS, fetched by the gateway.
+        Assert.True(authority.JwksRequests > 0, "the gateway never fetched the JWKS");
+    }
+
+    [Fact]
     public async Task RateLimitedRoute_Answers429WithRetryAfter_PastTheLimit_PerRouteAndPerCaller()
     {
         await using var service = await StartWithRoutesAsync();

@@ -50,6 +50,46 @@ public sealed class RoutesPublishValidationTests(GatewayFixture fixture)
         Assert.True(revision > 0);
     }
 
+    [Fact]
+    public async Task RollingBackToARelease_ThatWouldNowBeRefused_IsRefusedWith400_NamingTheField()
+    {
+        const string Service = "svc-rollback-gone";
+        var instance = await TestService.StartAsync(fixture, Service);
+        long withService;
+        try
+        {
+            await fixture.WaitRegisteredAsync(Service, instance.InstanceId);
+            // Known only through its registered instance (there is no app of that name).
+            withService = await fixture.PublishRoutesAsync($$"""
+                { "Routes": { "gone": { "Match": { "Path": "/gone/{**rest}" }, "Service": "{{Service}}" } } }
+                """);
+            await fixture.PublishRoutesAsync("""{ "Routes": { "b": { "Match": { "Path": "/b/{**rest}" }, "Service": "gateway" } } }""");
+        }
+        finally
+        {
+            // A graceful stop revokes the lease: the service leaves the registry at once.
+            await instance.DisposeAsync();
+        }
+        await WaitFor.ConditionAsync(async () =>
+        {
+            using var response = await fixture.Api.Http.GetAsync($"/api/v1/registry/{GatewayFixture.Env}/services/{Service}");
+            return response.StatusCode == HttpStatusCode.NotFound;
+        }, TimeSpan.FromSeconds(10), "the service has left the registry");
+        var before = await RevisionAsync();
+
+        using var rollback = await fixture.Api.Http.PostAsJsonAsync(
+            $"{ConfigCenterApiClient.Ns(GatewayFixture.GatewayApp, GatewayFixture.Env, GatewayFixture.RoutesNamespace)}/releases/{withService}/rollback",
+            new { message = "back to the gone service" });
+
+        var body = await rollback.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, rollback.StatusCode);
+        Assert.Equal("application/problem+json", rollback.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(body).RootElement;
+        Assert.Equal("Routes:gone:Service", problem.GetProperty("field").GetString());
+        Assert.Contains(Service, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, await RevisionAsync());
+    }
+
     private async Task<long?> RevisionAsync()
     {
         var draft = await fixture.Api.GetJsonAsync(ConfigCenterApiClient.Ns(GatewayFixture.GatewayApp, GatewayFixture.Env, GatewayFixture.RoutesNamespace));

@@ -17,8 +17,8 @@ public sealed class SampleServiceTests(EtcdClusterFixture etcd) : IClassFixture<
     {
         var settings = new RegistrySettings(etcd.Endpoints, EtcdClusterFixtureBase.NewPrefix(), App: Service);
         var ports = FreePort.Get(2);
-        await using var a = SampleProcess.Start(settings, ports[0], Ttl, Path.Combine(_cacheDirectory, "a"));
-        await using var b = SampleProcess.Start(settings, ports[1], Ttl, Path.Combine(_cacheDirectory, "b"));
+        await using var a = StartSample(settings, ports[0], Path.Combine(_cacheDirectory, "a"));
+        await using var b = StartSample(settings, ports[1], Path.Combine(_cacheDirectory, "b"));
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var idA = await WhoAmIAsync(http, a);
         var idB = await WhoAmIAsync(http, b);
@@ -58,14 +58,14 @@ public sealed class SampleServiceTests(EtcdClusterFixture etcd) : IClassFixture<
     public async Task LeaderJob_RunsOnExactlyOneInstance_AndMovesOnWhenTheLeaderStops_OrIsKilled()
     {
         var settings = new RegistrySettings(etcd.Endpoints, EtcdClusterFixtureBase.NewPrefix(), App: Service);
-        var leaderSettings = new Dictionary<string, string> { ["Sample__Leader__Ttl"] = "00:00:03", ["Sample__Leader__TickInterval"] = "00:00:00.200" };
+        var leaderSettings = new Dictionary<string, string?> { ["Sample:Leader:Ttl"] = "00:00:03", ["Sample:Leader:TickInterval"] = "00:00:00.200" };
         var ports = FreePort.Get(3);
-        await using var a = SampleProcess.Start(settings, ports[0], Ttl, Path.Combine(_cacheDirectory, "a"), leaderSettings);
-        await using var b = SampleProcess.Start(settings, ports[1], Ttl, Path.Combine(_cacheDirectory, "b"), leaderSettings);
-        await using var c = SampleProcess.Start(settings, ports[2], Ttl, Path.Combine(_cacheDirectory, "c"), leaderSettings);
+        await using var a = StartSample(settings, ports[0], Path.Combine(_cacheDirectory, "a"), leaderSettings);
+        await using var b = StartSample(settings, ports[1], Path.Combine(_cacheDirectory, "b"), leaderSettings);
+        await using var c = StartSample(settings, ports[2], Path.Combine(_cacheDirectory, "c"), leaderSettings);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         foreach (var sample in new[] { a, b, c }) await WhoAmIAsync(http, sample);
-        SampleProcess[] running = [a, b, c];
+        DotnetProcess[] running = [a, b, c];
 
         var first = await OneLeaderTicksAsync(http, running);
 
@@ -87,18 +87,31 @@ public sealed class SampleServiceTests(EtcdClusterFixture etcd) : IClassFixture<
         Assert.Single(running, s => s == third);
     }
 
+    /// <summary>samples/ConfigCenter.SampleService as a real process in the registry of <paramref name="settings"/>, etcd transport only.</summary>
+    private static DotnetProcess StartSample(RegistrySettings settings, int port, string cacheDirectory, IReadOnlyDictionary<string, string?>? extra = null)
+    {
+        var configuration = new Dictionary<string, string?>(settings.Configuration)
+        {
+            ["ConfigCenter:Server:Url"] = "",
+            ["ConfigCenter:CacheDirectory"] = cacheDirectory,
+            ["ConfigCenter:Registration:Ttl"] = Ttl.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) configuration[key] = value;
+        return DotnetProcess.Start("samples", "ConfigCenter.SampleService", port, configuration);
+    }
+
     /// <summary>
     /// Waits until one of <paramref name="samples"/> leads and its job has ticked 3 more times, checking on every round
     /// that no two lead at once and that only the leader's count moves.
     /// </summary>
-    private static async Task<SampleProcess> OneLeaderTicksAsync(HttpClient http, IReadOnlyList<SampleProcess> samples)
+    private static async Task<DotnetProcess> OneLeaderTicksAsync(HttpClient http, IReadOnlyList<DotnetProcess> samples)
     {
-        var before = new Dictionary<SampleProcess, long>();
+        var before = new Dictionary<DotnetProcess, long>();
         foreach (var sample in samples) before[sample] = (await LeaderAsync(http, sample)).Ticks;
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(20))
         {
-            var states = new List<(SampleProcess Sample, LeaderStatus Status)>();
+            var states = new List<(DotnetProcess Sample, LeaderStatus Status)>();
             foreach (var sample in samples) states.Add((sample, await LeaderAsync(http, sample)));
             var leaders = states.Where(s => s.Status.IsLeader).ToList();
             Assert.True(leaders.Count <= 1, $"{leaders.Count} instances lead at once: {string.Join(", ", leaders.Select(l => l.Status.Instance))}");
@@ -114,7 +127,7 @@ public sealed class SampleServiceTests(EtcdClusterFixture etcd) : IClassFixture<
         throw new TimeoutException($"no single leader with a ticking job among {samples.Count} samples within 20 s");
     }
 
-    private static async Task<LeaderStatus> LeaderAsync(HttpClient http, SampleProcess sample) =>
+    private static async Task<LeaderStatus> LeaderAsync(HttpClient http, DotnetProcess sample) =>
         (await http.GetFromJsonAsync<LeaderStatus>(new Uri(sample.BaseAddress, "/leader")))!;
 
     public void Dispose()
@@ -132,7 +145,7 @@ public sealed class SampleServiceTests(EtcdClusterFixture etcd) : IClassFixture<
     private static async Task<HashSet<string>> InstanceIds(IServiceRegistry registry) =>
         [.. (await registry.GetInstancesAsync(Service, CancellationToken.None)).Select(e => e.InstanceId)];
 
-    private static async Task<string> WhoAmIAsync(HttpClient http, SampleProcess sample)
+    private static async Task<string> WhoAmIAsync(HttpClient http, DotnetProcess sample)
     {
         var who = await WaitFor.ValueAsync(
             async () =>
@@ -152,7 +165,7 @@ public sealed class SampleServiceTests(EtcdClusterFixture etcd) : IClassFixture<
         return who.InstanceId;
     }
 
-    private static async Task<CallResult> CallAsync(HttpClient http, SampleProcess caller)
+    private static async Task<CallResult> CallAsync(HttpClient http, DotnetProcess caller)
     {
         using var response = await http.GetAsync(new Uri(caller.BaseAddress, $"/call/{Service}"));
         var body = await response.Content.ReadAsStringAsync();

@@ -42,28 +42,48 @@ public sealed class GatewayFixture : IAsyncLifetime
         Server = await ConfigCenterServerHost.StartAsync(Etcd.Endpoints);
         Api = new ConfigCenterApiClient(await Server.CreateAdminClientAsync());
         GatewayKey = await Api.CreateAppWithKeyAsync(GatewayApp, Env, (RoutesNamespace, "json"));
-        _gateway = DotnetProcess.Start("src", "ConfigCenter.Gateway", FreePort.Get(), new Dictionary<string, string?>(Settings(GatewayApp))
+        _gateway = await StartGatewayAsync(new Dictionary<string, string?>());
+    }
+
+    /// <summary>
+    /// Starts a gateway process of <see cref="GatewayApp"/> (the routes it serves are the fixture's) with
+    /// <paramref name="overrides"/> on top of the fixture's settings; returns it once it is ready. The caller disposes it.
+    /// </summary>
+    public async Task<DotnetProcess> StartGatewayAsync(IReadOnlyDictionary<string, string?> overrides)
+    {
+        var settings = new Dictionary<string, string?>(Settings(GatewayApp))
         {
             ["ConfigCenter:Server:Url"] = Server.BaseAddress.ToString(),
             ["ConfigCenter:Server:ApiKey"] = GatewayKey,
-            ["ConfigCenter:CacheDirectory"] = Path.Combine(_temp, "gateway"),
+            ["ConfigCenter:CacheDirectory"] = Path.Combine(_temp, $"gateway-{Guid.NewGuid():N}"),
             ["Gateway:ApiKeyCacheDuration"] = "00:00:01",
             // Instances without a zone (every test but the zone test) are all "other zone": no preference applies to them.
             ["Gateway:Zone"] = GatewayZone,
-        });
-        await WaitFor.ConditionAsync(async () =>
+        };
+        foreach (var (key, value) in overrides) settings[key] = value;
+        var gateway = DotnetProcess.Start("src", "ConfigCenter.Gateway", FreePort.Get(), settings);
+        try
         {
-            Assert.False(Gateway.HasExited, $"the gateway exited:{Environment.NewLine}{Gateway.Output}");
-            try
+            await WaitFor.ConditionAsync(async () =>
             {
-                using var ready = await Http.GetAsync(new Uri(Gateway.BaseAddress, "/health/ready"));
-                return ready.IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, TimeSpan.FromSeconds(60), "the gateway is ready");
+                Assert.False(gateway.HasExited, $"the gateway exited:{Environment.NewLine}{gateway.Output}");
+                try
+                {
+                    using var ready = await Http.GetAsync(new Uri(gateway.BaseAddress, "/health/ready"));
+                    return ready.IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            }, TimeSpan.FromSeconds(60), "the gateway is ready");
+            return gateway;
+        }
+        catch
+        {
+            await gateway.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>The ConfigCenter settings of a process of <paramref name="app"/> in this fixture's etcd prefix.</summary>
@@ -138,13 +158,20 @@ public sealed class GatewayFixture : IAsyncLifetime
     }
 
     /// <summary>The destination ids of <paramref name="service"/> the gateway routes to now (from <c>/_gateway/routes</c>).</summary>
-    public async Task<HashSet<string>> DestinationsAsync(string service)
+    public async Task<HashSet<string>> DestinationsAsync(string service) => [.. (await DestinationHealthAsync(service)).Keys];
+
+    /// <summary>
+    /// The destinations of <paramref name="service"/> in <paramref name="gateway"/> (default: the fixture's) with their
+    /// active health as YARP sees it (Unknown, Healthy, Unhealthy).
+    /// </summary>
+    public async Task<Dictionary<string, string>> DestinationHealthAsync(string service, DotnetProcess? gateway = null)
     {
-        var state = await Http.GetFromJsonAsync<JsonElement>(new Uri(Gateway.BaseAddress, "/_gateway/routes"));
+        var state = await Http.GetFromJsonAsync<JsonElement>(new Uri((gateway ?? Gateway).BaseAddress, "/_gateway/routes"));
         var cluster = state.GetProperty("clusters").EnumerateArray().FirstOrDefault(c => c.GetProperty("id").GetString() == $"service:{service}");
         return cluster.ValueKind == JsonValueKind.Undefined
             ? []
-            : [.. cluster.GetProperty("destinations").EnumerateArray().Select(d => d.GetProperty("id").GetString()!)];
+            : cluster.GetProperty("destinations").EnumerateArray().ToDictionary(
+                d => d.GetProperty("id").GetString()!, d => d.GetProperty("activeHealth").GetString()!, StringComparer.Ordinal);
     }
 
     /// <summary>

@@ -72,6 +72,9 @@ public sealed class ReleaseService(
         if (current.Checksum == target.Checksum && current.Content == target.Content)
             throw ConfigCenterException.Conflict($"Nothing to roll back: the current release r{current.Revision} already equals r{revision}.");
         var items = ReleaseMapper.ItemsOf(target);
+        // A release that passed the check when it was published may be refused now (its service gone, say): rolling
+        // back to it publishes it again, so it meets the same check as a publish.
+        await routesCheck.CheckAsync(db, state.Namespace, env, items, ct);
         var comments = string.IsNullOrEmpty(target.CommentsJson)
             ? new Dictionary<string, string?>()
             : System.Text.Json.JsonSerializer.Deserialize(target.CommentsJson, ContractsJsonContext.Default.DictionaryStringString) ?? [];

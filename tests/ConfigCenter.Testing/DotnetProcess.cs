@@ -2,11 +2,12 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 
-namespace ConfigCenter.Gateway.Tests.Infrastructure;
+namespace ConfigCenter.Testing;
 
 /// <summary>
 /// A built project of this repository (the gateway, the sample service) as a real child process
-/// (<c>dotnet X.dll --urls http://127.0.0.1:{port}</c>), configured through environment variables. Dispose kills it.
+/// (<c>dotnet X.dll --urls http://127.0.0.1:{port}</c>), configured through environment variables. Dispose kills it
+/// and anything it started.
 /// </summary>
 public sealed class DotnetProcess : IAsyncDisposable
 {
@@ -19,17 +20,26 @@ public sealed class DotnetProcess : IAsyncDisposable
         Port = port;
     }
 
+    /// <summary>The loopback port it listens on.</summary>
     public int Port { get; }
 
+    /// <summary><c>http://127.0.0.1:{Port}</c>.</summary>
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
+    /// <summary>Whether the process has ended.</summary>
     public bool HasExited => _process.HasExited;
 
     /// <summary>The last lines the process wrote, for failure messages.</summary>
     public string Output => string.Join(Environment.NewLine, _output.TakeLast(60));
 
-    public static DotnetProcess Start(string folder, string project, int port, IReadOnlyDictionary<string, string?> settings)
+    /// <summary>Starts <c>{folder}/{project}</c>'s built dll on <paramref name="port"/>.</summary>
+    /// <param name="folder">The repository folder of the project: <c>src</c> or <c>samples</c>.</param>
+    /// <param name="project">The project name, e.g. <c>ConfigCenter.Gateway</c>.</param>
+    /// <param name="port">The loopback port to listen on.</param>
+    /// <param name="settings">Configuration keys (<c>A:B</c> becomes the environment variable <c>A__B</c>); null sets an empty value.</param>
+    public static DotnetProcess Start(string folder, string project, int port, IEnumerable<KeyValuePair<string, string?>> settings)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         var dll = Locate(folder, project);
         var info = new ProcessStartInfo("dotnet")
         {
@@ -65,6 +75,18 @@ public sealed class DotnetProcess : IAsyncDisposable
     /// <summary><c>kill -9</c>: no graceful shutdown, the registry lease is left to expire.</summary>
     public void KillHard() => _process.Kill(entireProcessTree: true);
 
+    /// <summary>SIGTERM: the host shuts down gracefully (revokes its lease, resigns its elections) and exits within <paramref name="timeout"/>.</summary>
+    public async Task TerminateAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync().ConfigureAwait(false);
+        }
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>Kills the process (and its children) if it still runs.</summary>
     public async ValueTask DisposeAsync()
     {
         try
@@ -73,7 +95,7 @@ public sealed class DotnetProcess : IAsyncDisposable
             {
                 _process.Kill(entireProcessTree: true);
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                await _process.WaitForExitAsync(timeout.Token);
+                await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
             }
         }
         catch (InvalidOperationException)
