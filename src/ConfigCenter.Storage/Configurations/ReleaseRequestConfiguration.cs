@@ -14,7 +14,8 @@ internal sealed class ReleaseRequestConfiguration : IEntityTypeConfiguration<Rel
         builder.Property(r => r.Namespace).HasMaxLength(63);
         builder.Property(r => r.Generation).HasMaxLength(32);
         builder.Property(r => r.Format).HasMaxLength(16).HasConversion(NamespaceFormatConverter.Instance);
-        builder.Property(r => r.Status).HasMaxLength(16);
+        // Deciding a request updates it only while it still has the status the decider read: two decisions cannot both win.
+        builder.Property(r => r.Status).HasMaxLength(16).IsConcurrencyToken();
         builder.Property(r => r.Author).HasMaxLength(200);
         builder.Property(r => r.DecidedBy).HasMaxLength(200);
         // The reviews page lists pending requests; a namespace's page lists its own.

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace ConfigCenter.Migrations.Migrations
 {
     [DbContext(typeof(ConfigCenterDbContext))]
-    [Migration("20261201004220_FourEyesReleaseRequests")]
+    [Migration("20261201005034_FourEyesReleaseRequests")]
     partial class FourEyesReleaseRequests
     {
         /// <inheritdoc />
@@ -627,6 +627,7 @@ namespace ConfigCenter.Migrations.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
