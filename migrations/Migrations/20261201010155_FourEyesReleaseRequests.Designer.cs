@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace ConfigCenter.Migrations.Migrations
 {
     [DbContext(typeof(ConfigCenterDbContext))]
-    [Migration("20261201005034_FourEyesReleaseRequests")]
+    [Migration("20261201010155_FourEyesReleaseRequests")]
     partial class FourEyesReleaseRequests
     {
         /// <inheritdoc />
