@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 using ConfigCenter.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
