@@ -37,11 +37,11 @@ public sealed class ReleaseRequestService(
     public async Task<PublishOutcome> PublishOrRequestAsync(string app, string env, string ns, string? message, bool emergency, string? reason,
         UserAccess user, CancellationToken ct)
     {
+        if (FieldLimits.Check(reason, "reason", "The reason", FieldLimits.MaxReleaseMessage) is { } tooLong) throw ConfigCenterException.Invalid(tooLong);
         if (emergency)
         {
             if (!user.IsAdmin) throw Forbidden("Only an Admin can publish in an emergency (past review).");
             if (string.IsNullOrWhiteSpace(reason)) throw ConfigCenterException.Invalid("reason", "An emergency publish needs a reason.");
-            if (FieldLimits.Check(reason, "reason", "The reason", FieldLimits.MaxReleaseMessage) is { } error) throw ConfigCenterException.Invalid(error);
             var release = await releases.PublishEmergencyAsync(app, env, ns, message, reason.Trim(), user.UserName, ct);
             logger.LogWarning("Emergency publish of {App}/{Env}/{Namespace} r{Revision} by {User}", app, env, ns, release.Revision, user.UserName);
             return new PublishOutcome(release, null);
