@@ -280,6 +280,9 @@ namespace ConfigCenter.Migrations.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("RequiresReview")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("SortOrder")
                         .HasColumnType("INTEGER");
 
@@ -292,18 +295,21 @@ namespace ConfigCenter.Migrations.Migrations
                         {
                             Id = "dev",
                             Name = "Development",
+                            RequiresReview = false,
                             SortOrder = 0
                         },
                         new
                         {
                             Id = "test",
                             Name = "Test",
+                            RequiresReview = false,
                             SortOrder = 1
                         },
                         new
                         {
                             Id = "prod",
                             Name = "Production",
+                            RequiresReview = false,
                             SortOrder = 2
                         });
                 });
@@ -485,6 +491,9 @@ namespace ConfigCenter.Migrations.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EmergencyReason")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("EnvironmentId")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -520,6 +529,9 @@ namespace ConfigCenter.Migrations.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RequestedBy")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("Revision")
                         .HasColumnType("INTEGER");
 
@@ -534,6 +546,96 @@ namespace ConfigCenter.Migrations.Migrations
                         .IsUnique();
 
                     b.ToTable("Releases", (string)null);
+                });
+
+            modelBuilder.Entity("ConfigCenter.Storage.Entities.ReleaseRequestEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AppId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("BaseRevision")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Comment")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CommentsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DiffJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EnvironmentId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Generation")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ItemsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Namespace")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ReleaseRevision")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("AppId", "EnvironmentId", "Namespace");
+
+                    b.ToTable("ReleaseRequests", (string)null);
                 });
 
             modelBuilder.Entity("ConfigCenter.Storage.Entities.UserEntity", b =>

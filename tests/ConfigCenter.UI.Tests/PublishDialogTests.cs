@@ -67,4 +67,29 @@ public sealed class PublishDialogTests : UiTestContext
         Assert.False(result!.Canceled);
         Assert.Equal("first release", result.Data);
     }
+
+    [Fact]
+    public async Task Dialog_WhereReviewIsRequired_OffersARequestInsteadOfAPublish()
+    {
+        var diff = Diffs.Between(Diffs.Items(), Diffs.Items(("A", "1")));
+        var parameters = Parameters(diff, live: null);
+        parameters.Add(d => d.RequiresReview, true);
+        var (provider, dialog) = await ShowDialogAsync(parameters);
+
+        Assert.Contains("requires review", provider.Find("[data-testid=publish-review-note]").TextContent);
+        Assert.Contains("Request review", provider.Find("[data-testid=publish-submit]").TextContent);
+        provider.Find("input[data-testid=publish-message]").Input("please look");
+        provider.WaitForAssertion(() => Assert.False(provider.Find("[data-testid=publish-submit]").HasAttribute("disabled")));
+        provider.Find("#publish-form").Submit();
+        Assert.Equal("please look", (await dialog.Result)!.Data);
+    }
+
+    [Fact]
+    public async Task Dialog_WithoutReview_SaysNothingAboutIt()
+    {
+        var (provider, _) = await ShowDialogAsync(Parameters(Diffs.Between(Diffs.Items(), Diffs.Items(("A", "1"))), live: null));
+
+        Assert.Empty(provider.FindAll("[data-testid=publish-review-note]"));
+        Assert.Contains("Publish r1", provider.Find("[data-testid=publish-submit]").TextContent);
+    }
 }

@@ -44,6 +44,7 @@ internal static class ServerEndpointExtensions
         app.MapAppsApi();
         app.MapDraftsApi();
         app.MapReleasesApi();
+        Features.Reviews.ReviewsApi.MapReviewsApi(app);
         app.MapApiKeysApi();
         app.MapConfigReadApi();
         app.MapStatusApi();

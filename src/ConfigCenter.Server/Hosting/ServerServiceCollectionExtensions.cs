@@ -60,6 +60,7 @@ internal static class ServerServiceCollectionExtensions
             sp.GetRequiredService<ILogger<Features.Gateway.RoutesPublishCheck>>()));
         services.AddSingleton<ReleaseService>();
         services.AddSingleton<ReleaseReader>();
+        services.AddSingleton<Features.Reviews.ReleaseRequestService>();
         services.AddSingleton<Features.Instances.InstanceTracker>();
         services.AddSingleton<Features.Registry.RegistryView>();
         services.AddSingleton<Features.Instances.InstanceDirectory>();

@@ -25,4 +25,8 @@ public sealed class ReleaseEntity
     public required string Checksum { get; set; }
     /// <summary>The revision this release restored, when it is a rollback.</summary>
     public long? RolledBackFrom { get; set; }
+    /// <summary>The author of the release request this release approved; null when it was published directly.</summary>
+    public string? RequestedBy { get; set; }
+    /// <summary>Why an Admin published past review (an emergency publish); null otherwise.</summary>
+    public string? EmergencyReason { get; set; }
 }

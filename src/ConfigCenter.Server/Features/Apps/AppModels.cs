@@ -4,7 +4,8 @@ public sealed record AppView(string Id, string Name, string Description, DateTim
 
 public sealed record CreateAppRequest(string? Id, string? Name, string? Description);
 
-public sealed record EnvironmentView(string Id, string Name);
+/// <summary>An environment; <see cref="RequiresReview"/>: publishing there needs a second person's approval.</summary>
+public sealed record EnvironmentView(string Id, string Name, bool RequiresReview = false);
 
 public sealed record CreateEnvironmentRequest(string? Id, string? Name);
 

@@ -104,7 +104,7 @@ public sealed class AppService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Environments.AsNoTracking().OrderBy(e => e.SortOrder).ThenBy(e => e.Id)
-            .Select(e => new EnvironmentView(e.Id, e.Name)).ToListAsync(ct);
+            .Select(e => new EnvironmentView(e.Id, e.Name, e.RequiresReview)).ToListAsync(ct);
     }
 
     public async Task<EnvironmentView> CreateEnvironmentAsync(CreateEnvironmentRequest request, string user, CancellationToken ct)

@@ -7,7 +7,9 @@ public sealed record ReleaseSummary(
     DateTimeOffset PublishedAt,
     string PublishedBy,
     string Message,
-    long? RolledBackFrom);
+    long? RolledBackFrom,
+    string? RequestedBy = null,
+    string? EmergencyReason = null);
 
 /// <summary>One release with its content.</summary>
 public sealed record ReleaseDetail(
@@ -27,5 +29,8 @@ public sealed record ReleaseDetail(
 /// <summary>A release across apps, for the dashboard.</summary>
 public sealed record RecentRelease(string App, string Environment, string Namespace, long Revision, string Message, string PublishedBy, DateTimeOffset PublishedAt);
 
-/// <summary>The body of publish and rollback.</summary>
-public sealed record PublishRequest(string? Message);
+/// <summary>
+/// The body of publish and rollback. <see cref="Emergency"/> (Admins, publish only) publishes past review and needs a
+/// <see cref="Reason"/>.
+/// </summary>
+public sealed record PublishRequest(string? Message, bool? Emergency = null, string? Reason = null);

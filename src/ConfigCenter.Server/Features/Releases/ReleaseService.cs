@@ -3,6 +3,7 @@ using ConfigCenter.Core;
 using ConfigCenter.Server.Features.Audit;
 using ConfigCenter.Server.Features.Delivery;
 using ConfigCenter.Server.Features.Namespaces;
+using ConfigCenter.Server.Features.Reviews;
 using ConfigCenter.Server.Infrastructure;
 using ConfigCenter.Storage;
 using ConfigCenter.Storage.Entities;
@@ -33,6 +34,43 @@ public sealed class ReleaseService(
         return WriteRaces.RetryAsync(() => PublishOnceAsync(app, env, ns, message, user, ct));
     }
 
+    /// <summary>
+    /// An Admin's publish past review (four eyes): the draft is published at once and the release carries the reason.
+    /// The caller checks that the user is an Admin.
+    /// </summary>
+    public Task<ReleaseSummary> PublishEmergencyAsync(string app, string env, string ns, string? message, string reason, string user, CancellationToken ct)
+    {
+        CheckMessage(message);
+        return WriteRaces.RetryAsync(() => PublishOnceAsync(app, env, ns, message, user, ct, reason));
+    }
+
+    /// <summary>
+    /// Publishes the snapshot of an approved release request as the next release, through the same commit as any publish;
+    /// <paramref name="alongside"/> adds the request's own changes to that transaction. 412 when the namespace got another
+    /// release (or was created again) since the request was made.
+    /// </summary>
+    internal async Task<ReleaseSummary> PublishApprovedOnceAsync(ReleaseRequestEntity request, string approver,
+        Action<ConfigCenterDbContext, ReleaseEntity> alongside, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateOpenedAsync(ct);
+        var state = await NamespaceState.LoadAsync(db, request.AppId, request.EnvironmentId, request.Namespace, ct);
+        if (state.Namespace.Generation != request.Generation || (state.Head?.Revision ?? 0) != request.BaseRevision)
+        {
+            throw new ConfigCenterException(StatusCodes.Status412PreconditionFailed, "Precondition failed",
+                $"Request {request.Id} was made against r{request.BaseRevision} of {request.AppId}/{request.EnvironmentId}/{request.Namespace}, " +
+                $"which is now at r{state.Head?.Revision ?? 0}. It can no longer be approved; withdraw it and request review again.");
+        }
+        IReadOnlyDictionary<string, string?> items = System.Text.Json.JsonSerializer.Deserialize(request.ItemsJson, ContractsJsonContext.Default.DictionaryStringString) ?? [];
+        await routesCheck.CheckAsync(db, state.Namespace, request.EnvironmentId, items, ct);
+        var comments = string.IsNullOrEmpty(request.CommentsJson)
+            ? new Dictionary<string, string?>()
+            : System.Text.Json.JsonSerializer.Deserialize(request.CommentsJson, ContractsJsonContext.Default.DictionaryStringString) ?? [];
+        var built = Build(state, items, request.Content, comments, request.Message, approver, null);
+        built.Entity.RequestedBy = request.Author;
+        alongside(db, built.Entity);
+        return await CommitAsync(db, state.Namespace, built, approver, ct);
+    }
+
     public Task<ReleaseSummary> RollbackAsync(string app, string env, string ns, long revision, string? message, string user, CancellationToken ct)
     {
         CheckMessage(message);
@@ -44,10 +82,13 @@ public sealed class ReleaseService(
         if (FieldLimits.Check(message, "message", "The release message", FieldLimits.MaxReleaseMessage) is { } error) throw ConfigCenterException.Invalid(error);
     }
 
-    private async Task<ReleaseSummary> PublishOnceAsync(string app, string env, string ns, string? message, string user, CancellationToken ct)
+    private async Task<ReleaseSummary> PublishOnceAsync(string app, string env, string ns, string? message, string user, CancellationToken ct, string? emergencyReason = null)
     {
         await using var db = await dbFactory.CreateOpenedAsync(ct);
         var state = await NamespaceState.LoadAsync(db, app, env, ns, ct);
+        // Four eyes: callers route publishes in such an environment to a release request; this is the backstop.
+        if (emergencyReason is null && await ReviewRules.RequiresReviewAsync(db, env, ct))
+            throw ConfigCenterException.Conflict($"Environment '{env}' requires review: request a review of the draft instead of publishing it.");
         if (state.Head is null && !state.HasChanges) throw ConfigCenterException.Conflict($"Nothing to publish: the draft of {app}/{env}/{ns} is empty.");
         var flattened = state.PublishableItems();
         var items = flattened.Items ?? throw ConfigCenterException.Invalid(flattened.Error!);
@@ -59,6 +100,7 @@ public sealed class ReleaseService(
             ? string.Equals(built.Entity.Checksum, head.Checksum, StringComparison.Ordinal)
             : string.Equals(state.Content, head.Content, StringComparison.Ordinal));
         if (unchanged) throw ConfigCenterException.Conflict($"Nothing to publish: the draft of {app}/{env}/{ns} equals release r{state.Head!.Revision}.");
+        built.Entity.EmergencyReason = emergencyReason;
         return await CommitAsync(db, state.Namespace, built, user, ct);
     }
 
@@ -105,10 +147,11 @@ public sealed class ReleaseService(
         db.Releases.Add(release);
         if (!options.Value.Standalone) DeliveryQueue.Publish(db, options.Value.Etcd.Prefix, release, built.Bytes, release.PublishedAt);
         var rolledBackFrom = release.RolledBackFrom;
-        AuditLog.Record(db, release.PublishedAt, user, rolledBackFrom is null ? "release.publish" : "release.rollback",
+        var action = rolledBackFrom is not null ? "release.rollback" : release.EmergencyReason is not null ? "release.emergency" : "release.publish";
+        AuditLog.Record(db, release.PublishedAt, user, action,
             $"{ns.AppId}/{release.EnvironmentId}/{ns.Name}", rolledBackFrom is null ? $"r{release.Revision}" : $"r{release.Revision} = r{rolledBackFrom}",
             before: release.Revision > 1 ? new { Revision = release.Revision - 1 } : null,
-            after: new { release.Revision, release.Checksum, release.Message, release.RolledBackFrom });
+            after: new { release.Revision, release.Checksum, release.Message, release.RolledBackFrom, release.RequestedBy, release.EmergencyReason });
         using (await writeGate.EnterAsync(ct)) await db.SaveChangesAsync(ct);
         logger.LogInformation("Published {App}/{Env}/{Namespace} r{Revision} by {User}", ns.AppId, release.EnvironmentId, ns.Name, release.Revision, user);
         cache.TryUpdate(built.Document, built.Bytes);
@@ -116,5 +159,6 @@ public sealed class ReleaseService(
         return ToSummary(release);
     }
 
-    internal static ReleaseSummary ToSummary(ReleaseEntity r) => new(r.Revision, r.Checksum, r.PublishedAt, r.PublishedBy, r.Message, r.RolledBackFrom);
+    internal static ReleaseSummary ToSummary(ReleaseEntity r) =>
+        new(r.Revision, r.Checksum, r.PublishedAt, r.PublishedBy, r.Message, r.RolledBackFrom, r.RequestedBy, r.EmergencyReason);
 }

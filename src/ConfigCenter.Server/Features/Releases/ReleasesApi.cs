@@ -13,11 +13,20 @@ internal static class ReleasesApi
         api.MapGet("", (string app, string env, string ns, ReleaseReader reader, CancellationToken ct) => reader.ListAsync(app, env, ns, ct))
             .RequireAuthorization(AuthConstants.AppReadPolicy);
 
-        api.MapPost("", async (string app, string env, string ns, PublishRequest? request, ReleaseService releases, HttpContext http, CancellationToken ct) =>
+        api.MapPost("", async (string app, string env, string ns, PublishRequest? request, Reviews.ReleaseRequestService reviews, AccessDirectory access,
+            HttpContext http, CancellationToken ct) =>
         {
-            var release = await releases.PublishAsync(app, env, ns, request?.Message, http.User.UserName(), ct);
+            var user = access.User(http.User) ?? throw new InvalidOperationException("The publish policy admitted a caller without a user.");
+            var outcome = await reviews.PublishOrRequestAsync(app, env, ns, request?.Message, request?.Emergency == true, request?.Reason, user, ct);
+            if (outcome.Request is { } pending)
+            {
+                var path = http.Request.Path.ToString();
+                return Results.Accepted($"{path[..path.LastIndexOf("/releases", StringComparison.Ordinal)]}/requests/{pending.Id}", pending);
+            }
+            var release = outcome.Release!;
             return Results.Created($"{http.Request.Path}/{release.Revision}", release);
-        }).WithSummary("Publish the draft as a new release.").RequireAuthorization(AuthConstants.AppPublishPolicy);
+        }).WithSummary("Publish the draft as a new release (201), or where the environment requires review create a release request (202). " +
+            "Admins may publish past review with {\"emergency\": true, \"reason\": …}.").RequireAuthorization(AuthConstants.AppPublishPolicy);
 
         api.MapGet("/{revision:long}", (string app, string env, string ns, long revision, ReleaseReader reader, CancellationToken ct) =>
             reader.GetAsync(app, env, ns, revision, ct)).RequireAuthorization(AuthConstants.AppReadPolicy);

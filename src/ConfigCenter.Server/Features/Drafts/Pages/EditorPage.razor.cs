@@ -41,6 +41,7 @@ public sealed partial class EditorPage : UiPageBase, IDisposable
     [Inject] private DraftNotifier DraftNotifier { get; set; } = default!;
     [Inject] private ReleaseReader Reader { get; set; } = default!;
     [Inject] private ReleaseService Releases { get; set; } = default!;
+    [Inject] private Reviews.ReleaseRequestService Reviews { get; set; } = default!;
     [Inject] private ReleaseCache Cache { get; set; } = default!;
     [Inject] private AppService Apps { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
@@ -57,6 +58,10 @@ public sealed partial class EditorPage : UiPageBase, IDisposable
     // What the user's roles allow here; the controls follow it and every action checks again (RequireAsync).
     private bool _mayEdit;
     private bool _mayPublish;
+    private bool _isAdmin;
+
+    /// <summary>Four eyes: publishing here creates a release request.</summary>
+    private bool RequiresReview => _envs.FirstOrDefault(e => e.Id == Env)?.RequiresReview ?? false;
 
     private string PublishHint => _draft is null ? "" : _document?.Dirty == true ? "Save the draft before publishing."
         : _draft.HasChanges ? "Review the changes and publish them as a new release." : "Nothing to publish: the draft equals the live release.";
@@ -73,6 +78,7 @@ public sealed partial class EditorPage : UiPageBase, IDisposable
         _notice = null;
         _mayEdit = await MayAsync(Auth.AppRight.Edit, App, Env);
         _mayPublish = await MayAsync(Auth.AppRight.Publish, App, Env);
+        _isAdmin = await IsAdminAsync();
         var envs = Apps.ListEnvironmentsAsync(CancellationToken.None);
         await LoadAsync();
         _envs = await envs;
@@ -235,16 +241,46 @@ public sealed partial class EditorPage : UiPageBase, IDisposable
             { d => d.Error, error },
             { d => d.LiveRevision, _live?.Revision },
             { d => d.Target, $"{App}/{Env}/{Ns}" },
+            { d => d.RequiresReview, RequiresReview },
         };
-        var dialog = await Dialogs.ShowAsync<PublishDialog>("Publish changes", parameters, new DialogOptions { MaxWidth = MaxWidth.Large, FullWidth = true });
+        var dialog = await Dialogs.ShowAsync<PublishDialog>(RequiresReview ? "Request review" : "Publish changes", parameters, new DialogOptions { MaxWidth = MaxWidth.Large, FullWidth = true });
         if (await dialog.Result is not { Canceled: false, Data: string message }) return;
         _busy = true;
         StateHasChanged();
         await TryAsync(async () =>
         {
             await RequireAsync(Auth.AppRight.Publish, App, Env);
+            if (RequiresReview)
+            {
+                var request = await Reviews.CreateAsync(App, Env, Ns, message, await UserNameAsync(), CancellationToken.None);
+                Snackbar.Add($"Review requested (request {request.Id}); another Publisher of {Env} approves it on the Reviews page.", Severity.Success);
+                return;
+            }
             var release = await Releases.PublishAsync(App, Env, Ns, message, await UserNameAsync(), CancellationToken.None);
             Snackbar.Add($"Published r{release.Revision}.", Severity.Success);
+        });
+        await LoadAsync();
+        _busy = false;
+    }
+
+    private async Task EmergencyPublishAsync()
+    {
+        var (diff, error) = await Reader.PreviewAsync(App, Env, Ns, CancellationToken.None);
+        if (error is not null)
+        {
+            Snackbar.Add($"The draft cannot be published: {error.Message}", Severity.Error);
+            return;
+        }
+        var parameters = new DialogParameters<Reviews.Pages.EmergencyPublishDialog> { { d => d.Diff, diff }, { d => d.Target, $"{App}/{Env}/{Ns}" } };
+        var dialog = await Dialogs.ShowAsync<Reviews.Pages.EmergencyPublishDialog>("Emergency publish", parameters, new DialogOptions { MaxWidth = MaxWidth.Large, FullWidth = true });
+        if (await dialog.Result is not { Canceled: false, Data: Reviews.Pages.EmergencyPublish emergency }) return;
+        _busy = true;
+        StateHasChanged();
+        await TryAsync(async () =>
+        {
+            await RequireAdminAsync();
+            var release = await Releases.PublishEmergencyAsync(App, Env, Ns, emergency.Message, emergency.Reason, await UserNameAsync(), CancellationToken.None);
+            Snackbar.Add($"Published r{release.Revision} past review (emergency).", Severity.Warning);
         });
         await LoadAsync();
         _busy = false;
