@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace ConfigCenter.Cli.Tests;
@@ -26,6 +27,29 @@ public sealed class ReleaseCommandTests(CliServerFixture fixture) : IClassFixtur
         var release = Assert.Single(JsonDocument.Parse(history.Output).RootElement.EnumerateArray());
         Assert.Equal("first release", release.GetProperty("message").GetString());
         Assert.Equal(1, release.GetProperty("revision").GetInt64());
+    }
+
+    [Fact]
+    public async Task Publish_WhereTheEnvironmentRequiresReview_ReportsTheReleaseRequest_NotARelease()
+    {
+        // An environment of its own: review is switched per environment, for every app in it.
+        var env = $"rv{Guid.NewGuid():N}"[..12];
+        using var admin = await fixture.Server.CreateAdminClientAsync();
+        (await admin.PostAsJsonAsync("/api/v1/environments", new { id = env, name = env })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync($"/api/v1/environments/{env}/review", new { requiresReview = true })).EnsureSuccessStatusCode();
+        var app = CliServerFixture.NewApp();
+        Assert.Equal(0, (await fixture.RunAsync("apps", "create", app)).ExitCode);
+        Assert.Equal(0, (await fixture.RunAsync("namespaces", "create", "application", "-a", app)).ExitCode);
+        Assert.Equal(0, (await fixture.RunAsync("set", "Pool:Size", "20", "-a", app, "-e", env)).ExitCode);
+
+        var publish = await fixture.RunAsync("publish", "-m", "needs a second pair of eyes", "-a", app, "-e", env);
+
+        Assert.Equal(0, publish.ExitCode);
+        Assert.Contains("Review requested", publish.Output, StringComparison.Ordinal);
+        Assert.Contains("release request #", publish.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Published", publish.Output, StringComparison.Ordinal);
+        var history = await fixture.RunAsync("history", "-a", app, "-e", env, "--json");
+        Assert.Empty(JsonDocument.Parse(history.Output).RootElement.EnumerateArray());
     }
 
     [Fact]

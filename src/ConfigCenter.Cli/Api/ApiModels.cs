@@ -20,6 +20,12 @@ internal sealed record DraftView(string Format, IReadOnlyList<DraftItem> Items, 
 
 internal sealed record ReleaseSummary(long Revision, string Checksum, DateTimeOffset PublishedAt, string PublishedBy, string Message, long? RolledBackFrom);
 
+/// <summary>A release request the server created instead of a release, because the environment requires review.</summary>
+internal sealed record ReleaseRequestSummary(long Id, string Status, string Author, long BaseRevision);
+
+/// <summary>What a publish did: exactly one of a release or a release request.</summary>
+internal sealed record PublishResult(ReleaseSummary? Release, ReleaseRequestSummary? Request);
+
 internal sealed record ReleaseDetail(string App, string Environment, string Namespace, long Revision, string Format, string Checksum,
     DateTimeOffset PublishedAt, string PublishedBy, string Message, long? RolledBackFrom, IReadOnlyDictionary<string, string?> Items, string Content);
 

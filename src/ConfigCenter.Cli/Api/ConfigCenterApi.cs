@@ -68,8 +68,19 @@ internal sealed class ConfigCenterApi : IDisposable
     public Task<ReleaseDetail> ReleaseAsync(NamespaceRef ns, long revision, CancellationToken ct) =>
         SendAsync<ReleaseDetail>(HttpMethod.Get, $"{ns.Path}/releases/{revision}", null, ct);
 
-    public Task<ReleaseSummary> PublishAsync(NamespaceRef ns, string? message, CancellationToken ct) =>
-        SendAsync<ReleaseSummary>(HttpMethod.Post, $"{ns.Path}/releases", new { message }, ct);
+    /// <summary>
+    /// Publishes the draft: a release (201), or, where the environment requires review, a release request (202) that
+    /// another Publisher approves before anything is published.
+    /// </summary>
+    public async Task<PublishResult> PublishAsync(NamespaceRef ns, string? message, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{ns.Path}/releases") { Content = JsonContent.Create(new { message }, options: Json) };
+        using var response = await _http.SendAsync(request, ct);
+        if (!response.IsSuccessStatusCode) throw await ProblemAsync(response, ct);
+        return response.StatusCode == HttpStatusCode.Accepted
+            ? new PublishResult(null, await response.Content.ReadFromJsonAsync<ReleaseRequestSummary>(Json, ct))
+            : new PublishResult(await response.Content.ReadFromJsonAsync<ReleaseSummary>(Json, ct), null);
+    }
 
     public Task<ReleaseSummary> RollbackAsync(NamespaceRef ns, long revision, string? message, CancellationToken ct) =>
         SendAsync<ReleaseSummary>(HttpMethod.Post, $"{ns.Path}/releases/{revision}/rollback", new { message }, ct);

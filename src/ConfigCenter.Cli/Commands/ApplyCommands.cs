@@ -73,6 +73,7 @@ internal static class ApplyCommands
         foreach (var app in plan.AppsToCreate) await api.CreateAppAsync(app.Id, app.Name, app.Description, ct);
         foreach (var (app, ns) in plan.NamespacesToCreate) await api.CreateNamespaceAsync(app, ns.Name, ns.Format, ct);
         var published = 0;
+        var requested = 0;
         foreach (var draft in plan.Drafts)
         {
             if (draft.WritesDraft)
@@ -82,13 +83,23 @@ internal static class ApplyCommands
             }
             if (draft.Publishes)
             {
-                var release = await api.PublishAsync(draft.Target, message, ct);
-                await cx.Out.WriteLineAsync($"Published {draft.Target} r{release.Revision}.");
-                published++;
+                var result = await api.PublishAsync(draft.Target, message, ct);
+                if (result.Release is { } release)
+                {
+                    await cx.Out.WriteLineAsync($"Published {draft.Target} r{release.Revision}.");
+                    published++;
+                }
+                else
+                {
+                    await cx.Out.WriteLineAsync(ReleaseCommands.ReviewRequested(draft.Target, result.Request!));
+                    requested++;
+                }
             }
         }
         foreach (var app in plan.AppsToDelete) await api.DeleteAppAsync(app, ct);
-        await cx.Out.WriteLineAsync($"Applied: {published} releases published.");
+        await cx.Out.WriteLineAsync(requested == 0
+            ? $"Applied: {published} releases published."
+            : $"Applied: {published} releases published, {requested} release requests waiting for review.");
     }
 
     /// <summary>"message (commit abc1234)": from the CI's variable, else from git in the file's checkout; the plain message when neither is there.</summary>

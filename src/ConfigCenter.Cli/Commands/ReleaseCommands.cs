@@ -25,13 +25,18 @@ internal static class ReleaseCommands
         command.SetAction(async (parse, ct) =>
         {
             using var api = cx.Connect(parse);
-            var release = await api.PublishAsync(ns.Read(parse), parse.GetRequiredValue(message), ct);
-            if (parse.GetValue(cx.Json)) await cx.WriteJsonAsync(release);
-            else await cx.Out.WriteLineAsync($"Published {ns.Read(parse)} r{release.Revision} ({release.Checksum}).");
+            var result = await api.PublishAsync(ns.Read(parse), parse.GetRequiredValue(message), ct);
+            if (parse.GetValue(cx.Json)) await cx.WriteJsonAsync(result.Release ?? (object)result.Request!);
+            else if (result.Release is { } release) await cx.Out.WriteLineAsync($"Published {ns.Read(parse)} r{release.Revision} ({release.Checksum}).");
+            else await cx.Out.WriteLineAsync(ReviewRequested(ns.Read(parse), result.Request!));
             return ExitCodes.Success;
         });
         return command;
     }
+
+    /// <summary>What a publish in an environment that requires review did: nothing is live until another Publisher approves.</summary>
+    internal static string ReviewRequested(NamespaceRef ns, ReleaseRequestSummary request) =>
+        $"Review requested for {ns}: release request #{request.Id} waits for another Publisher's approval (nothing is published yet).";
 
     private static Command Rollback(CliContext cx)
     {
