@@ -23,20 +23,29 @@ public sealed class ReleaseService(
     OutboxSignal outbox,
     DraftNotifier drafts,
     Gateway.RoutesPublishCheck routesCheck,
+    Telemetry.ServerMetrics metrics,
     IOptions<ConfigCenterServerOptions> options,
     TimeProvider time,
     ILogger<ReleaseService> logger)
 {
-    public Task<ReleaseSummary> PublishAsync(string app, string env, string ns, string? message, string user, CancellationToken ct)
+    public async Task<ReleaseSummary> PublishAsync(string app, string env, string ns, string? message, string user, CancellationToken ct)
     {
         CheckMessage(message);
-        return WriteRaces.RetryAsync(() => PublishOnceAsync(app, env, ns, message, user, ct));
+        using var activity = Telemetry.ServerTracing.StartPublish("release.publish", app, env, ns);
+        var summary = await WriteRaces.RetryAsync(() => PublishOnceAsync(app, env, ns, message, user, ct));
+        activity?.SetTag(Telemetry.ServerTracing.Revision, summary.Revision);
+        metrics.Published(app, env, rollback: false);
+        return summary;
     }
 
-    public Task<ReleaseSummary> RollbackAsync(string app, string env, string ns, long revision, string? message, string user, CancellationToken ct)
+    public async Task<ReleaseSummary> RollbackAsync(string app, string env, string ns, long revision, string? message, string user, CancellationToken ct)
     {
         CheckMessage(message);
-        return WriteRaces.RetryAsync(() => RollbackOnceAsync(app, env, ns, revision, message, user, ct));
+        using var activity = Telemetry.ServerTracing.StartPublish("release.rollback", app, env, ns);
+        var summary = await WriteRaces.RetryAsync(() => RollbackOnceAsync(app, env, ns, revision, message, user, ct));
+        activity?.SetTag(Telemetry.ServerTracing.Revision, summary.Revision);
+        metrics.Published(app, env, rollback: true);
+        return summary;
     }
 
     private static void CheckMessage(string? message)
