@@ -70,8 +70,7 @@ public sealed partial class TelemetryTests(EtcdClusterFixture etcd) : IClassFixt
         {
             ["ConfigCenter:Telemetry:Prometheus"] = "true",
             ["ConfigCenter:Telemetry:ManagementPort"] = management.ToString(CultureInfo.InvariantCulture),
-            ["Kestrel:Endpoints:Management:Url"] = $"http://127.0.0.1:{management}",
-        });
+        }, extraPorts: [management]);
         using var onManagementPort = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{management}") };
         using var onPublicPort = host.CreateHttpClient();
 
