@@ -17,6 +17,18 @@ public sealed partial class GatewayTelemetryTests(GatewayFixture fixture)
     public async Task ForwardedRequests_AreCounted_InTheScrapedPrometheusText()
     {
         var temp = Directory.CreateTempSubdirectory("configcenter-gateway-telemetry-").FullName;
+        try
+        {
+            await ForwardedRequestsAreCountedAsync(temp);
+        }
+        finally
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+    }
+
+    private async Task ForwardedRequestsAreCountedAsync(string temp)
+    {
         await using var gateway = DotnetProcess.Start("src", "ConfigCenter.Gateway", FreePort.Get(), new Dictionary<string, string?>(fixture.Settings(GatewayFixture.GatewayApp))
         {
             ["ConfigCenter:Server:Url"] = fixture.Server.BaseAddress.ToString(),

@@ -31,6 +31,14 @@ internal static class TelemetryExtensions
         telemetry.WithMetrics(metrics =>
         {
             metrics.AddMeter(ServerMetrics.MeterName).AddMeter(FrameworkMeters);
+            // Meters made by this host's IMeterFactory only: OpenTelemetry matches meters by name process-wide, so a second
+            // host in the process (tests, benchmarks) would otherwise feed the same streams and, when it stops, remove them.
+            ((IDeferredMeterProviderBuilder)metrics).Configure((sp, builder) =>
+            {
+                var own = sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+                builder.AddView(instrument => instrument.Meter.Scope is null || ReferenceEquals(instrument.Meter.Scope, own)
+                    ? null : MetricStreamConfiguration.Drop);
+            });
             if (settings.Prometheus) metrics.AddPrometheusExporter();
             if (otlp is not null) metrics.AddOtlpExporter(o => o.Endpoint = otlp);
         });
