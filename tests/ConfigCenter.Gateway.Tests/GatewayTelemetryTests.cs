@@ -66,7 +66,9 @@ public sealed partial class GatewayTelemetryTests(GatewayFixture fixture)
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        var text = await ScrapeAsync(gateway);
+        // The exporter caches a scrape for a moment (300 ms by default), so the next fresh one shows the five requests.
+        var text = await WaitFor.ValueAsync(() => ScrapeAsync(gateway), t => Requests(t, service.InstanceId) >= before + 5,
+            TimeSpan.FromSeconds(10), "a scrape shows the forwarded requests");
         Assert.Equal(before + 5, Requests(text, service.InstanceId));
         Assert.Contains("configcenter_gateway_request_duration_milliseconds_count", text, StringComparison.Ordinal);
         // The JSON totals per destination moved out of the way of the scrape path.
