@@ -6,6 +6,9 @@
 #   ./build.sh gateway [...] run the gateway (src/ConfigCenter.Gateway; arguments go to the app, e.g. --urls)
 #   ./build.sh bench [...] run the benchmarks in Release (arguments go to BenchmarkDotNet)
 #   ./build.sh pack        pack every IsPackable project (libraries + the configcenter tool) into artifacts/packages
+#   ./build.sh cluster up|down|status   the docker-compose topology on loopback from the binaries (docker/etcd-cluster.sh)
+#   ./build.sh backup ...  SQLite online backup/restore and etcd snapshots (docker/backup.sh; docs/operations.md)
+#   ./build.sh compose-check   docker-compose config of docker/docker-compose.yml (installs docker-compose when missing)
 #   ./build.sh public-api  after an intended public API change (or for a new library): list new symbols in PublicAPI.Unshipped.txt
 #                          and drop removed ones, for every library that tracks its public API
 set -euo pipefail
@@ -41,6 +44,13 @@ ensure_system_packages() {
   fi
   if [ ! -x /usr/bin/chromium ]; then
     packages+=(chromium)
+  fi
+  # The backup tests use SQLite's own shell; the deployment test checks docker/docker-compose.yml with docker-compose.
+  if ! command -v sqlite3 >/dev/null 2>&1; then
+    packages+=(sqlite3)
+  fi
+  if ! command -v docker-compose >/dev/null 2>&1; then
+    packages+=(docker-compose)
   fi
   if [ "${#packages[@]}" -gt 0 ]; then
     log "installing ${packages[*]}"
@@ -193,8 +203,19 @@ cmd_public_api() {
   done
 }
 
+# The compose file must stay valid: `docker-compose config` parses and interpolates it (required variables given dummy values).
+cmd_compose_check() {
+  if ! command -v docker-compose >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends docker-compose
+  fi
+  POSTGRES_PASSWORD=check ADMIN_PASSWORD=check-password-12 docker-compose -f docker/docker-compose.yml config --quiet
+  log "docker/docker-compose.yml is valid"
+}
+
 usage() {
-  echo "usage: $0 test | run [args...] | gateway [args...] | bench [args...] | pack | public-api" >&2
+  echo "usage: $0 test | run [args...] | gateway [args...] | bench [args...] | pack | public-api | cluster up|down|status | backup ... | compose-check" >&2
 }
 
 command="${1:-}"
@@ -205,6 +226,9 @@ case "$command" in
   gateway) exec dotnet run --project src/ConfigCenter.Gateway -- "$@" ;;
   pack)  cmd_pack ;;
   public-api) cmd_public_api ;;
+  cluster) exec docker/etcd-cluster.sh "$@" ;;
+  backup) exec docker/backup.sh "$@" ;;
+  compose-check) cmd_compose_check ;;
   bench) exec dotnet run -c Release --project tests/ConfigCenter.Benchmarks -- "$@" ;;
   *)     usage; exit 2 ;;
 esac

@@ -24,6 +24,7 @@ public static class GatewayHost
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<RegistryProxyConfigProvider>());
         services.AddHostedService(sp => sp.GetRequiredService<RegistryProxyConfigProvider>());
         services.AddSingleton<GatewayMetrics>();
+        services.AddGatewayTelemetry(builder.Configuration);
         services.AddSingleton<ILoadBalancingPolicy, WeightedZoneLoadBalancingPolicy>();
         services.AddSingleton<IPassiveHealthCheckPolicy, TransportFailurePolicy>();
         services.AddReverseProxy()
@@ -50,6 +51,7 @@ public static class GatewayHost
 
     public static WebApplication MapGateway(this WebApplication app)
     {
+        var prometheusAtMetrics = app.UseGatewayScrapeEndpoint();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -58,7 +60,9 @@ public static class GatewayHost
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
-        app.MapGet("/metrics", (GatewayMetrics metrics) => Results.Ok(metrics.Snapshot()));
+        // The JSON totals per destination; also at /metrics while Prometheus does not take that path.
+        app.MapGet("/metrics/destinations", (GatewayMetrics metrics) => Results.Ok(metrics.Snapshot()));
+        if (!prometheusAtMetrics) app.MapGet("/metrics", (GatewayMetrics metrics) => Results.Ok(metrics.Snapshot()));
         app.MapGatewayState();
         app.MapReverseProxy(proxy =>
         {

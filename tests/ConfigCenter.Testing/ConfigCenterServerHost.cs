@@ -37,9 +37,13 @@ public sealed class ConfigCenterServerHost : WebApplicationFactory<Program>
     public Uri BaseAddress { get; }
     public string Prefix => _prefix;
 
-    /// <summary>Starts a server; <paramref name="dataDirectory"/> defaults to a new temp directory.</summary>
+    /// <summary>
+    /// Starts a server; <paramref name="dataDirectory"/> defaults to a new temp directory. <paramref name="extraPorts"/>: more
+    /// loopback ports Kestrel listens on (e.g. a management port).
+    /// </summary>
     public static async Task<ConfigCenterServerHost> StartAsync(IReadOnlyList<string>? etcdEndpoints = null, string? prefix = null,
-        string? dataDirectory = null, IDictionary<string, string?>? settings = null, int? port = null, string environment = "Development")
+        string? dataDirectory = null, IDictionary<string, string?>? settings = null, int? port = null, string environment = "Development",
+        IReadOnlyList<int>? extraPorts = null)
     {
         dataDirectory ??= Directory.CreateTempSubdirectory("configcenter-test-").FullName;
         var host = new ConfigCenterServerHost(dataDirectory, etcdEndpoints ?? [], prefix ?? EtcdClusterFixtureBase.NewPrefix(),
@@ -47,7 +51,18 @@ public sealed class ConfigCenterServerHost : WebApplicationFactory<Program>
         // Test assemblies get a content-root attribute from Mvc.Testing; other hosts (the benchmarks) do not.
         const string ContentRootVariable = "ASPNETCORE_TEST_CONTENTROOT_CONFIGCENTER_SERVER";
         if (Environment.GetEnvironmentVariable(ContentRootVariable) is null) Environment.SetEnvironmentVariable(ContentRootVariable, ServerContentRoot());
-        host.UseKestrel(host.Port);
+        if (extraPorts is { Count: > 0 })
+        {
+            host.UseKestrel(o =>
+            {
+                o.Listen(System.Net.IPAddress.Loopback, host.Port);
+                foreach (var extra in extraPorts) o.Listen(System.Net.IPAddress.Loopback, extra);
+            });
+        }
+        else
+        {
+            host.UseKestrel(host.Port);
+        }
         try
         {
             host.StartServer();

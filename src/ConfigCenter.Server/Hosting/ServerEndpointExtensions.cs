@@ -23,6 +23,7 @@ internal static class ServerEndpointExtensions
         // First, so everything after sees the client's address and scheme, and every response has the headers. Only with proxies
         // configured: the middleware treats empty known-proxy lists as "trust every peer".
         if (options.Proxy.IsConfigured) app.UseForwardedHeaders();
+        Features.Telemetry.TelemetryExtensions.UseConfigCenterScrapeEndpoint(app);
         app.UseSecurityHeaders();
         app.UseAuditScope();
         app.UseCookiePolicy();

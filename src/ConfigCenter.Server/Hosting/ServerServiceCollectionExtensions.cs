@@ -74,6 +74,7 @@ internal static class ServerServiceCollectionExtensions
         services.AddConfigCenterAuth();
         services.AddConfigCenterApiKeys();
         services.AddConfigCenterHealth();
+        Features.Telemetry.TelemetryExtensions.AddConfigCenterTelemetry(services, builder.Configuration);
         Features.ConfigHub.ConfigHubExtensions.AddConfigHub(services);
         services.AddConfigCenterUi();
 

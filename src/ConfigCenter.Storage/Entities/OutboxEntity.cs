@@ -19,4 +19,9 @@ public sealed class OutboxEntity
     /// drop it, and no longer holds up the rows behind it. <see cref="LastError"/> holds etcd's reason.
     /// </summary>
     public DateTimeOffset? ParkedAt { get; set; }
+    /// <summary>
+    /// The W3C trace context (traceparent) of the publish that queued the row, so the relay, which runs later in
+    /// another task or process, continues the publish's trace; null when nothing traced the publish.
+    /// </summary>
+    public string? TraceParent { get; set; }
 }

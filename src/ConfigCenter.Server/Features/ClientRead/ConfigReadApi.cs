@@ -23,7 +23,14 @@ internal static class ConfigReadApi
         return app;
     }
 
-    private static IResult Read(string env, string app, string ns, HttpContext http, ApiKeyStore keys, ReleaseCache cache)
+    private static IResult Read(string env, string app, string ns, HttpContext http, ApiKeyStore keys, ReleaseCache cache, Telemetry.ServerMetrics metrics)
+    {
+        var result = Answer(env, app, ns, http, keys, cache);
+        metrics.Read((result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK);
+        return result;
+    }
+
+    private static IResult Answer(string env, string app, string ns, HttpContext http, ApiKeyStore keys, ReleaseCache cache)
     {
         string? key = http.Request.Headers[ConfigHubRoutes.ApiKeyHeader];
         if (string.IsNullOrEmpty(key) || keys.Find(key) is not { } scope)

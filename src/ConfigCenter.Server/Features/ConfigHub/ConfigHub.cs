@@ -14,7 +14,8 @@ namespace ConfigCenter.Server.Features.ConfigHub;
 /// <see cref="ReleaseBroadcaster"/>), and report back which revision they applied.
 /// </summary>
 [Authorize(Policy = AuthConstants.ClientPolicy)]
-internal sealed class ConfigHub(ReleaseCache cache, InstanceTracker tracker, ApiKeyStore keys, ApiKeyConnections connections, ILogger<ConfigHub> logger)
+internal sealed class ConfigHub(ReleaseCache cache, InstanceTracker tracker, ApiKeyStore keys, ApiKeyConnections connections,
+    Telemetry.ServerMetrics metrics, ILogger<ConfigHub> logger)
     : Hub<IConfigHubClient>, IConfigHub
 {
     public const string Transport = "signalr";
@@ -62,6 +63,7 @@ internal sealed class ConfigHub(ReleaseCache cache, InstanceTracker tracker, Api
 
     public override Task OnConnectedAsync()
     {
+        metrics.HubConnected();
         if (KeyId() is { } id)
         {
             connections.Add(id, Context);
@@ -73,6 +75,7 @@ internal sealed class ConfigHub(ReleaseCache cache, InstanceTracker tracker, Api
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        metrics.HubDisconnected();
         if (KeyId() is { } id) connections.Remove(id, Context.ConnectionId);
         if (Context.Items.TryGetValue(SubscriptionKey, out var value) && value is Subscription s) tracker.Disconnected(s.App, s.Env, s.InstanceId);
         return base.OnDisconnectedAsync(exception);

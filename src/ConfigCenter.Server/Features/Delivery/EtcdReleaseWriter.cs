@@ -56,7 +56,12 @@ internal sealed class EtcdReleaseWriter(EtcdConnection etcd, ILogger<EtcdRelease
                 txn.Compare.Add(EtcdKv.ModRevisionEquals(EtcdRanges.Key(row.EtcdKey), modRevision));
             }
             if (txn.Success.Count == 0) return;
-            var response = await etcd.TxnAsync(txn, ct);
+            TxnResponse response;
+            using (var span = Telemetry.ServerTracing.StartEtcd("write", txn.Success.Count))
+            {
+                response = await etcd.TxnAsync(txn, ct);
+                span?.SetTag("configcenter.etcd.succeeded", response.Succeeded).SetTag("configcenter.etcd.revision", response.Header.Revision);
+            }
             if (response.Succeeded)
             {
                 foreach (var row in newest)
@@ -94,7 +99,8 @@ internal sealed class EtcdReleaseWriter(EtcdConnection etcd, ILogger<EtcdRelease
     {
         var read = new TxnRequest();
         foreach (var row in rows) read.Success.Add(new RequestOp { RequestRange = new RangeRequest { Key = EtcdRanges.Key(row.EtcdKey) } });
-        var response = await etcd.TxnAsync(read, ct);
+        TxnResponse response;
+        using (Telemetry.ServerTracing.StartEtcd("read", rows.Count)) response = await etcd.TxnAsync(read, ct);
         var result = new Dictionary<string, (ReleaseHeadInEtcd, long)>(StringComparer.Ordinal);
         for (var i = 0; i < rows.Count; i++)
         {

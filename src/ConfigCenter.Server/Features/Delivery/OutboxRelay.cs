@@ -21,6 +21,8 @@ internal sealed class OutboxRelay(
     OutboxSignal signal,
     Infrastructure.SqliteWriteGate writeGate,
     DeliveryStatus status,
+    Telemetry.ServerMetrics metrics,
+    Microsoft.Extensions.Options.IOptions<Infrastructure.ConfigCenterServerOptions> options,
     TimeProvider time,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
@@ -86,6 +88,7 @@ internal sealed class OutboxRelay(
             batch.Add(row);
             bytes += row.Document.Length;
         }
+        using var activity = Telemetry.ServerTracing.StartRelay(options.Value.Etcd.Prefix, batch);
         try
         {
             await writer.WriteAsync(batch, ct);
@@ -123,6 +126,7 @@ internal sealed class OutboxRelay(
             if (_mayHaveParked) await RemoveSupersededAsync(db, rows, ct);
         }
         status.Delivered(now);
+        foreach (var row in rows) metrics.Delivered(row.CreatedAt);
         logger.LogDebug("Delivered {Count} outbox rows to etcd", rows.Count);
     }
 

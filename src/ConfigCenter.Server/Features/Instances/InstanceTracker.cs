@@ -11,6 +11,9 @@ public sealed class InstanceTracker(TimeProvider time)
 {
     private readonly ConcurrentDictionary<(string App, string Env, string InstanceId), InstanceState> _instances = new();
 
+    /// <summary>How many tracked instances are connected now (the hub's subscribed instances, for the metrics).</summary>
+    public int ConnectedCount => _instances.Values.Count(s => s.Connected);
+
     /// <summary>Raised with (app, env) whenever an instance connects, applies a revision or leaves.</summary>
     public event Action<string, string>? Changed;
 

@@ -18,6 +18,7 @@ internal static class DeliveryQueue
             Generation = release.Generation,
             Document = document,
             CreatedAt = at,
+            TraceParent = Telemetry.ServerTracing.CurrentTraceParent(),
         });
 
     /// <summary>Removes a namespace's document from etcd; ordered after any release of it still queued.</summary>
@@ -29,5 +30,6 @@ internal static class DeliveryQueue
             Generation = generation,
             Document = [],
             CreatedAt = at,
+            TraceParent = Telemetry.ServerTracing.CurrentTraceParent(),
         });
 }

@@ -30,6 +30,11 @@ internal sealed class RegistryView(EtcdConnection etcd, IOptions<ConfigCenterSer
         return cache.Services;
     }
 
+    /// <summary>Services and instances per environment this server follows (environments nobody asked for are not watched).</summary>
+    public IEnumerable<(string Environment, int Services, int Instances)> Sizes() =>
+        _caches.Where(c => c.Value.IsValueCreated && c.Value.Value.IsReady)
+            .Select(c => (c.Key, c.Value.Value.Services.Count, c.Value.Value.Services.Values.Sum(i => i.Count)));
+
     /// <summary>Raised after any followed environment changed, with the environment.</summary>
     public event Action<string>? Changed;
 

@@ -24,24 +24,33 @@ public sealed class ReleaseService(
     OutboxSignal outbox,
     DraftNotifier drafts,
     Gateway.RoutesPublishCheck routesCheck,
+    Telemetry.ServerMetrics metrics,
     IOptions<ConfigCenterServerOptions> options,
     TimeProvider time,
     ILogger<ReleaseService> logger)
 {
-    public Task<ReleaseSummary> PublishAsync(string app, string env, string ns, string? message, string user, CancellationToken ct)
+    public async Task<ReleaseSummary> PublishAsync(string app, string env, string ns, string? message, string user, CancellationToken ct)
     {
         CheckMessage(message);
-        return WriteRaces.RetryAsync(() => PublishOnceAsync(app, env, ns, message, user, ct));
+        using var activity = Telemetry.ServerTracing.StartPublish("release.publish", app, env, ns);
+        var summary = await WriteRaces.RetryAsync(() => PublishOnceAsync(app, env, ns, message, user, ct));
+        activity?.SetTag(Telemetry.ServerTracing.Revision, summary.Revision);
+        metrics.Published(app, env, rollback: false);
+        return summary;
     }
 
     /// <summary>
     /// An Admin's publish past review (four eyes): the draft is published at once and the release carries the reason.
     /// The caller checks that the user is an Admin.
     /// </summary>
-    public Task<ReleaseSummary> PublishEmergencyAsync(string app, string env, string ns, string? message, string reason, string user, CancellationToken ct)
+    public async Task<ReleaseSummary> PublishEmergencyAsync(string app, string env, string ns, string? message, string reason, string user, CancellationToken ct)
     {
         CheckMessage(message);
-        return WriteRaces.RetryAsync(() => PublishOnceAsync(app, env, ns, message, user, ct, reason));
+        using var activity = Telemetry.ServerTracing.StartPublish("release.emergency", app, env, ns);
+        var summary = await WriteRaces.RetryAsync(() => PublishOnceAsync(app, env, ns, message, user, ct, reason));
+        activity?.SetTag(Telemetry.ServerTracing.Revision, summary.Revision);
+        metrics.Published(app, env, rollback: false);
+        return summary;
     }
 
     /// <summary>
@@ -68,13 +77,21 @@ public sealed class ReleaseService(
         var built = Build(state, items, request.Content, comments, request.Message, approver, null);
         built.Entity.RequestedBy = request.Author;
         alongside(db, built.Entity);
-        return await CommitAsync(db, state.Namespace, built, approver, ct);
+        using var activity = Telemetry.ServerTracing.StartPublish("release.approve", request.AppId, request.EnvironmentId, request.Namespace);
+        var summary = await CommitAsync(db, state.Namespace, built, approver, ct);
+        activity?.SetTag(Telemetry.ServerTracing.Revision, summary.Revision);
+        metrics.Published(request.AppId, request.EnvironmentId, rollback: false);
+        return summary;
     }
 
-    public Task<ReleaseSummary> RollbackAsync(string app, string env, string ns, long revision, string? message, string user, CancellationToken ct)
+    public async Task<ReleaseSummary> RollbackAsync(string app, string env, string ns, long revision, string? message, string user, CancellationToken ct)
     {
         CheckMessage(message);
-        return WriteRaces.RetryAsync(() => RollbackOnceAsync(app, env, ns, revision, message, user, ct));
+        using var activity = Telemetry.ServerTracing.StartPublish("release.rollback", app, env, ns);
+        var summary = await WriteRaces.RetryAsync(() => RollbackOnceAsync(app, env, ns, revision, message, user, ct));
+        activity?.SetTag(Telemetry.ServerTracing.Revision, summary.Revision);
+        metrics.Published(app, env, rollback: true);
+        return summary;
     }
 
     private static void CheckMessage(string? message)
