@@ -6,6 +6,9 @@
 #   ./build.sh gateway [...] run the gateway (src/ConfigCenter.Gateway; arguments go to the app, e.g. --urls)
 #   ./build.sh bench [...] run the benchmarks in Release (arguments go to BenchmarkDotNet)
 #   ./build.sh pack        pack every IsPackable project (libraries + the configcenter tool) into artifacts/packages
+#   ./build.sh migrations-postgres  regenerate the PostgreSQL migrations (migrations-postgres/Migrations) from the
+#                          EF model, after any schema change to the SQLite migrations; the audit triggers are not part of it
+#                          (the server applies them at start, see docs/scale-out.md)
 #   ./build.sh public-api  after an intended public API change (or for a new library): list new symbols in PublicAPI.Unshipped.txt
 #                          and drop removed ones, for every library that tracks its public API
 set -euo pipefail
@@ -41,6 +44,9 @@ ensure_system_packages() {
   fi
   if [ ! -x /usr/bin/chromium ]; then
     packages+=(chromium)
+  fi
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    packages+=(postgresql)
   fi
   if [ "${#packages[@]}" -gt 0 ]; then
     log "installing ${packages[*]}"
@@ -193,8 +199,20 @@ cmd_public_api() {
   done
 }
 
+# The PostgreSQL migrations are generated from the same model as the SQLite ones. There are no deployed PostgreSQL
+# databases before the first release, so this regenerates them as one initial migration; after a release, replace the
+# rm with `dotnet ef migrations add <Name>` so existing databases upgrade.
+cmd_migrations_postgres() {
+  export PATH="$PATH:$HOME/.dotnet/tools:/root/.dotnet/tools"
+  local name="${1:-PostgresInitial}"
+  dotnet restore migrations-postgres/ConfigCenter.Migrations.Postgres.csproj
+  rm -rf migrations-postgres/Migrations
+  dotnet ef migrations add "$name" --project migrations-postgres --startup-project migrations-postgres \
+    --context ConfigCenterDbContext --output-dir Migrations
+}
+
 usage() {
-  echo "usage: $0 test | run [args...] | gateway [args...] | bench [args...] | pack | public-api" >&2
+  echo "usage: $0 test | run [args...] | gateway [args...] | bench [args...] | pack | public-api | migrations-postgres" >&2
 }
 
 command="${1:-}"
@@ -205,6 +223,7 @@ case "$command" in
   gateway) exec dotnet run --project src/ConfigCenter.Gateway -- "$@" ;;
   pack)  cmd_pack ;;
   public-api) cmd_public_api ;;
+  migrations-postgres) cmd_migrations_postgres "$@" ;;
   bench) exec dotnet run -c Release --project tests/ConfigCenter.Benchmarks -- "$@" ;;
   *)     usage; exit 2 ;;
 esac

@@ -536,6 +536,24 @@ namespace ConfigCenter.Migrations.Migrations
                     b.ToTable("Releases", (string)null);
                 });
 
+            modelBuilder.Entity("ConfigCenter.Storage.Entities.ServerSecretEntity", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Value")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ServerSecrets", (string)null);
+                });
+
             modelBuilder.Entity("ConfigCenter.Storage.Entities.UserEntity", b =>
                 {
                     b.Property<int>("Id")
