@@ -37,6 +37,7 @@ internal static class ServerServiceCollectionExtensions
         services.AddSingleton<ReleaseCache>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<DeliveryStatus>();
+        services.AddSingleton<ReplicaIdentity>();
         services.AddSingleton<DraftNotifier>();
         services.AddSingleton(sp => new EtcdConnection(
             EtcdClientOptionsFrom(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConfigCenterServerOptions>>().Value.Etcd),
@@ -69,6 +70,8 @@ internal static class ServerServiceCollectionExtensions
         services.AddConfigCenterUi();
 
         // Order matters: the store is ready (DatabaseInitializer, registered by AddConfigCenterStore) before the relay and the watcher start.
+        services.AddSingleton<ReplicaSignals>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReplicaSignals>());
         services.AddHostedService<OutboxRelay>();
         services.AddHostedService<ReleaseWatcher>();
 

@@ -1,0 +1,113 @@
+using System.Net;
+using System.Text.Json;
+using ConfigCenter.Contracts;
+using ConfigCenter.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace ConfigCenter.Server.Tests;
+
+/// <summary>
+/// Replicas on one PostgreSQL database share the outbox: exactly one relays it (etcd election, fenced writes), leadership
+/// moves when the leader stops, and what one replica publishes reaches the other's API and hub.
+/// </summary>
+public sealed class PostgresRelayTests(EtcdClusterFixture etcd, PostgresFixture postgres)
+    : IClassFixture<EtcdClusterFixture>, IClassFixture<PostgresFixture>
+{
+    [Fact]
+    public async Task TwoReplicas_ExactlyOneRelays_AndLeadershipMovesWhenTheLeaderStops()
+    {
+        var database = await postgres.Server.CreateDatabaseAsync();
+        var prefix = EtcdClusterFixtureBase.NewPrefix();
+        var a = await ConfigCenterServerHost.StartReplicaAsync(database, etcd.Endpoints, prefix);
+        await using var b = await ConfigCenterServerHost.StartReplicaAsync(database, etcd.Endpoints, prefix);
+        ConfigCenterServerHost? leader = null;
+        try
+        {
+            using var adminA = await a.CreateAdminClientAsync();
+            using var adminB = await b.CreateAdminClientAsync();
+            var (relayingA, relayingB) = await WaitFor.ValueAsync(
+                async () => (await ReplicaAsync(adminA), await ReplicaAsync(adminB)),
+                r => r.Item1.Relaying || r.Item2.Relaying, TimeSpan.FromSeconds(20), "one replica relays the outbox");
+            Assert.True(relayingA.Relaying ^ relayingB.Relaying, $"exactly one relays: A={relayingA}, B={relayingB}");
+            var (leading, follower, followerAdmin) = relayingA.Relaying ? (relayingA, relayingB, adminB) : (relayingB, relayingA, adminA);
+            Assert.NotEqual(leading.Id, follower.Id);
+            // etcd agrees: the leader is the candidate key created first (each candidate key is written once).
+            var candidates = await etcd.Cluster.RangeAsync($"{prefix}/election/_server/outbox-relay/");
+            Assert.Equal(2, candidates.Count);
+            Assert.Equal(leading.Id, System.Text.Encoding.UTF8.GetString(candidates.MinBy(c => c.ModRevision).Value));
+
+            // Publishes on either replica reach etcd through the one relay.
+            var apiFollower = new ConfigCenterApiClient(followerAdmin);
+            await apiFollower.CreateAppAsync("billing", ("application", "properties"));
+            var r1 = await apiFollower.PublishItemsAsync("billing", "prod", "application", ("Rate", "1"));
+            await EtcdDocuments.WaitForAsync(etcd.Cluster, prefix, "prod", "billing", "application", r1);
+
+            // The leader stops; the follower takes over (the leader resigns as it stops) and delivers the next publish.
+            leader = relayingA.Relaying ? a : b;
+            await leader.DisposeAsync();
+            var taken = await WaitFor.ValueAsync(() => ReplicaAsync(followerAdmin), r => r.Relaying, TimeSpan.FromSeconds(20),
+                "the remaining replica relays after the leader stopped");
+            Assert.True(taken.RelayFencingToken > leading.RelayFencingToken, $"a new fencing token: {taken.RelayFencingToken} > {leading.RelayFencingToken}");
+            var r2 = await apiFollower.PublishItemsAsync("billing", "prod", "application", ("Rate", "2"));
+            var document = await EtcdDocuments.WaitForAsync(etcd.Cluster, prefix, "prod", "billing", "application", r2);
+            Assert.Equal("2", document.Items["Rate"]);
+        }
+        finally
+        {
+            if (!ReferenceEquals(leader, a)) await a.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task PublishOnReplicaA_IsServedByReplicaBsApi_AndPushedByBsHub()
+    {
+        var database = await postgres.Server.CreateDatabaseAsync();
+        var prefix = EtcdClusterFixtureBase.NewPrefix();
+        await using var a = await ConfigCenterServerHost.StartReplicaAsync(database, etcd.Endpoints, prefix);
+        await using var b = await ConfigCenterServerHost.StartReplicaAsync(database, etcd.Endpoints, prefix);
+        var apiA = new ConfigCenterApiClient(await a.CreateAdminClientAsync());
+        var apiB = new ConfigCenterApiClient(await b.CreateAdminClientAsync());
+        await apiA.CreateAppAsync("search", ("application", "properties"));
+        var r1 = await apiA.PublishItemsAsync("search", "prod", "application", ("Shards", "3"));
+        await EtcdDocuments.WaitForAsync(etcd.Cluster, prefix, "prod", "search", "application", r1);
+        // The key is issued by B, so B knows it whichever replica wrote the release.
+        var key = await apiB.CreateApiKeyAsync("search", "prod");
+
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(b.BaseAddress, ConfigHubRoutes.Hub), o => o.Headers[ConfigHubRoutes.ApiKeyHeader] = key)
+            .Build();
+        var pushed = new TaskCompletionSource<ReleaseDocument>(TaskCreationOptions.RunContinuationsAsynchronously);
+        hub.On<ReleaseDocument>(nameof(IConfigHubClient.ReleasePublished), d =>
+        {
+            if (d.Revision > r1) pushed.TrySetResult(d);
+        });
+        await hub.StartAsync();
+        await hub.InvokeAsync<IReadOnlyList<ReleaseDocument>>(nameof(IConfigHub.Subscribe), "search", "prod",
+            new[] { "application" }, new Dictionary<string, long> { ["application"] = r1 }, new ClientInstanceInfo { InstanceId = "replica-b-client" });
+
+        var r2 = await apiA.PublishItemsAsync("search", "prod", "application", ("Shards", "12"));
+
+        var document = await pushed.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.Equal(r2, document.Revision);
+        Assert.Equal("12", document.Items["Shards"]);
+        using var client = b.CreateHttpClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        var body = await WaitFor.ValueAsync(async () =>
+        {
+            using var response = await client.GetAsync("/api/v1/config/prod/search/application");
+            return response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadAsStringAsync() : "";
+        }, s => s.Contains("\"Shards\":\"12\"", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "B's read API serves r2 published on A");
+        Assert.Contains($"\"revision\":{r2}", body, StringComparison.Ordinal);
+    }
+
+    private static async Task<Replica> ReplicaAsync(HttpClient admin)
+    {
+        using var response = await admin.GetAsync("/api/v1/status");
+        response.EnsureSuccessStatusCode();
+        var replica = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("replica");
+        return new Replica(replica.GetProperty("id").GetString()!, replica.GetProperty("relaying").GetBoolean(),
+            replica.GetProperty("relayFencingToken").ValueKind == JsonValueKind.Number ? replica.GetProperty("relayFencingToken").GetInt64() : null);
+    }
+
+    private sealed record Replica(string Id, bool Relaying, long? RelayFencingToken);
+}
