@@ -100,6 +100,41 @@ public sealed class PostgresRelayTests(EtcdClusterFixture etcd, PostgresFixture 
         Assert.Contains($"\"revision\":{r2}", body, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RelayThatLostLeadership_IsFencedOut_AndWritesNothing()
+    {
+        var prefix = EtcdClusterFixtureBase.NewPrefix();
+        var settings = new Infrastructure.ConfigCenterServerOptions.EtcdSettings { Endpoints = [.. etcd.Endpoints], Prefix = prefix };
+        await using var connection = new ConfigCenter.Etcd.EtcdConnection(Hosting.ServerServiceCollectionExtensions.EtcdClientOptionsFrom(settings));
+        var writer = new Features.Delivery.EtcdReleaseWriter(connection, Microsoft.Extensions.Logging.Abstractions.NullLogger<Features.Delivery.EtcdReleaseWriter>.Instance);
+        var election = new ConfigCenter.Etcd.EtcdElection(connection, Features.Delivery.OutboxRelay.RelayElectionName(prefix), TimeSpan.FromSeconds(5));
+        var key = EtcdKeys.Config(prefix, "prod", "fenced", "application");
+        Storage.Entities.OutboxEntity Row(long revision)
+        {
+            var items = new Dictionary<string, string?> { ["A"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            return new()
+            {
+                EtcdKey = key,
+                Revision = revision,
+                Document = JsonSerializer.SerializeToUtf8Bytes(new ReleaseDocument
+                {
+                    App = "fenced", Environment = "prod", Namespace = "application", Revision = revision, Format = "properties",
+                    PublishedAt = DateTimeOffset.UtcNow, PublishedBy = "test", Message = $"r{revision}",
+                    Checksum = ReleaseChecksum.Compute(items), Items = items,
+                }, ContractsJsonContext.Wire.ReleaseDocument),
+            };
+        }
+
+        await using var ownership = await election.CampaignAsync("old-leader", CancellationToken.None);
+        await writer.WriteAsync([Row(1)], CancellationToken.None, ownership);
+        Assert.Equal(1, (await EtcdDocuments.ReadAsync(etcd.Cluster, prefix, "prod", "fenced", "application"))!.Revision);
+
+        // The leader key disappears (as when the lease expired during a pause): the next leader may already write.
+        await etcd.Cluster.DeleteAsync(ownership.Key);
+        await Assert.ThrowsAsync<Features.Delivery.RelayFencedException>(() => writer.WriteAsync([Row(2)], CancellationToken.None, ownership));
+        Assert.Equal(1, (await EtcdDocuments.ReadAsync(etcd.Cluster, prefix, "prod", "fenced", "application"))!.Revision);
+    }
+
     private static async Task<Replica> ReplicaAsync(HttpClient admin)
     {
         using var response = await admin.GetAsync("/api/v1/status");
