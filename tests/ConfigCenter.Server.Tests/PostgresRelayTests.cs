@@ -3,6 +3,7 @@ using System.Text.Json;
 using ConfigCenter.Contracts;
 using ConfigCenter.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ConfigCenter.Server.Tests;
 
@@ -98,6 +99,33 @@ public sealed class PostgresRelayTests(EtcdClusterFixture etcd, PostgresFixture 
             return response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadAsStringAsync() : "";
         }, s => s.Contains("\"Shards\":\"12\"", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "B's read API serves r2 published on A");
         Assert.Contains($"\"revision\":{r2}", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DraftEditOnReplicaA_ReachesEditorsOnReplicaB()
+    {
+        var database = await postgres.Server.CreateDatabaseAsync();
+        var prefix = EtcdClusterFixtureBase.NewPrefix();
+        await using var a = await ConfigCenterServerHost.StartReplicaAsync(database, etcd.Endpoints, prefix);
+        await using var b = await ConfigCenterServerHost.StartReplicaAsync(database, etcd.Endpoints, prefix);
+        var apiA = new ConfigCenterApiClient(await a.CreateAdminClientAsync());
+        await apiA.CreateAppAsync("catalog", ("application", "properties"));
+        // What an open editor page on B subscribes to.
+        var notifierOnB = (Features.Namespaces.DraftNotifier)b.Services.GetService(typeof(Features.Namespaces.DraftNotifier))!;
+        var signalsOnB = b.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Features.Delivery.ReplicaSignals>().Single();
+        await WaitFor.ConditionAsync(() => signalsOnB.Listening, TimeSpan.FromSeconds(10), "replica B listens for the other replicas");
+        var seen = new TaskCompletionSource<Features.Namespaces.DraftChanged>(TaskCreationOptions.RunContinuationsAsynchronously);
+        notifierOnB.DraftChanged += c =>
+        {
+            if (c.App == "catalog") seen.TrySetResult(c);
+        };
+
+        await apiA.SetAsync("catalog", "prod", "application", "Timeout", "30");
+
+        var changed = await seen.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(("catalog", "prod", "application", "admin"), (changed.App, changed.Env, changed.Namespace, changed.User));
+        var draftVersion = await PostgresServer.ScalarAsync<long>(database, "SELECT \"Version\" FROM \"Drafts\" WHERE \"AppId\" = 'catalog' AND \"EnvironmentId\" = 'prod'");
+        Assert.Equal(draftVersion, changed.Version);
     }
 
     [Fact]
