@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using ConfigCenter.Contracts;
 using ConfigCenter.Testing;
@@ -126,6 +127,32 @@ public sealed class PostgresRelayTests(EtcdClusterFixture etcd, PostgresFixture 
         Assert.Equal(("catalog", "prod", "application", "admin"), (changed.App, changed.Env, changed.Namespace, changed.User));
         var draftVersion = await PostgresServer.ScalarAsync<long>(database, "SELECT \"Version\" FROM \"Drafts\" WHERE \"AppId\" = 'catalog' AND \"EnvironmentId\" = 'prod'");
         Assert.Equal(draftVersion, changed.Version);
+    }
+
+    [Fact]
+    public async Task ApiKeyIssuedOnReplicaA_WorksOnReplicaB_UntilRevokedOnA()
+    {
+        var database = await postgres.Server.CreateDatabaseAsync();
+        var prefix = EtcdClusterFixtureBase.NewPrefix();
+        await using var a = await ConfigCenterServerHost.StartReplicaAsync(database, etcd.Endpoints, prefix);
+        await using var b = await ConfigCenterServerHost.StartReplicaAsync(database, etcd.Endpoints, prefix);
+        var apiA = new ConfigCenterApiClient(await a.CreateAdminClientAsync());
+        await apiA.CreateAppAsync("ledger", ("application", "properties"));
+        var revision = await apiA.PublishItemsAsync("ledger", "prod", "application", ("Currency", "EUR"));
+        await EtcdDocuments.WaitForAsync(etcd.Cluster, prefix, "prod", "ledger", "application", revision);
+        using var created = await apiA.Http.PostAsJsonAsync("/api/v1/apps/ledger/envs/prod/keys", new { name = "issued-on-a" });
+        created.EnsureSuccessStatusCode();
+        var body = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement;
+        var (id, key) = (body.GetProperty("id").GetInt32(), body.GetProperty("key").GetString()!);
+
+        using var onB = b.CreateHttpClient();
+        onB.DefaultRequestHeaders.Add("X-Api-Key", key);
+        await WaitFor.ValueAsync(async () => (await onB.GetAsync("/api/v1/config/prod/ledger/application")).StatusCode,
+            s => s == HttpStatusCode.OK, TimeSpan.FromSeconds(10), "replica B accepts the key issued on A");
+
+        (await apiA.Http.DeleteAsync($"/api/v1/apps/ledger/envs/prod/keys/{id}")).EnsureSuccessStatusCode();
+        await WaitFor.ValueAsync(async () => (await onB.GetAsync("/api/v1/config/prod/ledger/application")).StatusCode,
+            s => s == HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(10), "replica B refuses the key revoked on A");
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace ConfigCenter.Server.Features.Delivery;
 /// <summary>
 /// What replicas on PostgreSQL tell each other that etcd does not carry: a release was committed (wake the relay, which
 /// may lead on another replica) and a draft changed (open editors on every replica show the edit and its author, and
-/// detect the conflict). Carried by PostgreSQL LISTEN/NOTIFY on the store all replicas already share: a notification is
+/// detect the conflict), and API keys or users/roles changed (each replica keeps them in memory and reloads). Carried by PostgreSQL LISTEN/NOTIFY on the store all replicas already share: a notification is
 /// delivered to every listening session, and none to a replica that is down, which re-reads on reconnect anyway
 /// (the relay re-checks the outbox, editors reload on their next save). On SQLite there is one server and this does nothing.
 /// </summary>
@@ -19,11 +19,16 @@ internal sealed class ReplicaSignals(
     ReplicaIdentity replica,
     OutboxSignal outbox,
     DraftNotifier drafts,
+    ApiKeys.ApiKeyStore keys,
+    Auth.AccessDirectory access,
+    Microsoft.EntityFrameworkCore.IDbContextFactory<Storage.ConfigCenterDbContext> dbFactory,
     ILogger<ReplicaSignals> logger) : BackgroundService
 {
     public const string Channel = "configcenter_replicas";
     private const string OutboxTopic = "outbox";
     private const string DraftTopic = "draft";
+    private const string KeysTopic = "keys";
+    private const string AccessTopic = "access";
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
     private readonly Channel<string> _outgoing = System.Threading.Channels.Channel.CreateBounded<string>(
@@ -37,6 +42,8 @@ internal sealed class ReplicaSignals(
         if (!options.Value.Store.IsPostgres) return;
         outbox.Committed += OnCommitted;
         drafts.ChangedHere += OnDraftChanged;
+        keys.ChangedHere += OnKeysChanged;
+        access.ChangedHere += OnAccessChanged;
         try
         {
             await Task.WhenAll(ListenAsync(stoppingToken), SendAsync(stoppingToken));
@@ -45,12 +52,18 @@ internal sealed class ReplicaSignals(
         {
             outbox.Committed -= OnCommitted;
             drafts.ChangedHere -= OnDraftChanged;
+            keys.ChangedHere -= OnKeysChanged;
+            access.ChangedHere -= OnAccessChanged;
         }
     }
 
     private void OnCommitted() => Enqueue(OutboxTopic, "");
 
     private void OnDraftChanged(DraftChanged changed) => Enqueue(DraftTopic, JsonSerializer.Serialize(changed));
+
+    private void OnKeysChanged() => Enqueue(KeysTopic, "");
+
+    private void OnAccessChanged() => Enqueue(AccessTopic, "");
 
     private void Enqueue(string topic, string payload) => _outgoing.Writer.TryWrite($"{replica.Id}|{topic}|{payload}");
 
@@ -121,6 +134,20 @@ internal sealed class ReplicaSignals(
         }
     }
 
+    /// <summary>Runs a reload off the notification thread (which must keep reading); a failure is logged, and the next change reloads again.</summary>
+    private async Task ReloadAsync(string what, Func<CancellationToken, Task> reload)
+    {
+        try
+        {
+            await Task.Yield();
+            await reload(CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "Reloading {What} after another replica changed them failed", what);
+        }
+    }
+
     private void OnNotification(object sender, NpgsqlNotificationEventArgs e)
     {
         var parts = e.Payload.Split('|', 3);
@@ -132,6 +159,16 @@ internal sealed class ReplicaSignals(
                 break;
             case DraftTopic when JsonSerializer.Deserialize<DraftChanged>(parts[2]) is { } changed:
                 drafts.ChangedOnAnotherReplica(changed);
+                break;
+            case KeysTopic:
+                _ = ReloadAsync("API keys", async ct =>
+                {
+                    await using var db = await dbFactory.CreateDbContextAsync(ct);
+                    await keys.ReloadAsync(db, ct);
+                });
+                break;
+            case AccessTopic:
+                _ = ReloadAsync("users and roles", access.ReloadFromStoreAsync);
                 break;
             default:
                 logger.LogDebug("Ignored replica notification {Topic}", parts[1]);
