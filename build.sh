@@ -9,6 +9,9 @@
 #   ./build.sh cluster up|down|status   the docker-compose topology on loopback from the binaries (docker/etcd-cluster.sh)
 #   ./build.sh backup ...  SQLite online backup/restore and etcd snapshots (docker/backup.sh; docs/operations.md)
 #   ./build.sh compose-check   docker-compose config of docker/docker-compose.yml (installs docker-compose when missing)
+#   ./build.sh migrations-postgres  regenerate the PostgreSQL migrations (migrations-postgres/Migrations) from the
+#                          EF model, after any schema change to the SQLite migrations; the audit triggers are not part of it
+#                          (the server applies them at start, see docs/scale-out.md)
 #   ./build.sh public-api  after an intended public API change (or for a new library): list new symbols in PublicAPI.Unshipped.txt
 #                          and drop removed ones, for every library that tracks its public API
 set -euo pipefail
@@ -51,6 +54,9 @@ ensure_system_packages() {
   fi
   if ! command -v docker-compose >/dev/null 2>&1; then
     packages+=(docker-compose)
+  fi
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    packages+=(postgresql)
   fi
   if [ "${#packages[@]}" -gt 0 ]; then
     log "installing ${packages[*]}"
@@ -213,9 +219,20 @@ cmd_compose_check() {
   POSTGRES_PASSWORD=check ADMIN_PASSWORD=check-password-12 docker-compose -f docker/docker-compose.yml config --quiet
   log "docker/docker-compose.yml is valid"
 }
+# The PostgreSQL migrations are generated from the same model as the SQLite ones. There are no deployed PostgreSQL
+# databases before the first release, so this regenerates them as one initial migration; after a release, replace the
+# rm with `dotnet ef migrations add <Name>` so existing databases upgrade.
+cmd_migrations_postgres() {
+  export PATH="$PATH:$HOME/.dotnet/tools:/root/.dotnet/tools"
+  local name="${1:-PostgresInitial}"
+  dotnet restore migrations-postgres/ConfigCenter.Migrations.Postgres.csproj
+  rm -rf migrations-postgres/Migrations
+  dotnet ef migrations add "$name" --project migrations-postgres --startup-project migrations-postgres \
+    --context ConfigCenterDbContext --output-dir Migrations
+}
 
 usage() {
-  echo "usage: $0 test | run [args...] | gateway [args...] | bench [args...] | pack | public-api | cluster up|down|status | backup ... | compose-check" >&2
+  echo "usage: $0 test | run [args...] | gateway [args...] | bench [args...] | pack | public-api | cluster up|down|status | backup ... | compose-check | migrations-postgres" >&2
 }
 
 command="${1:-}"
@@ -229,6 +246,7 @@ case "$command" in
   cluster) exec docker/etcd-cluster.sh "$@" ;;
   backup) exec docker/backup.sh "$@" ;;
   compose-check) cmd_compose_check ;;
+  migrations-postgres) cmd_migrations_postgres "$@" ;;
   bench) exec dotnet run -c Release --project tests/ConfigCenter.Benchmarks -- "$@" ;;
   *)     usage; exit 2 ;;
 esac

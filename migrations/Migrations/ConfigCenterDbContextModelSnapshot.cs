@@ -640,6 +640,22 @@ namespace ConfigCenter.Migrations.Migrations
                     b.HasIndex("AppId", "EnvironmentId", "Namespace");
 
                     b.ToTable("ReleaseRequests", (string)null);
+            modelBuilder.Entity("ConfigCenter.Storage.Entities.ServerSecretEntity", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Value")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ServerSecrets", (string)null);
                 });
 
             modelBuilder.Entity("ConfigCenter.Storage.Entities.UserEntity", b =>

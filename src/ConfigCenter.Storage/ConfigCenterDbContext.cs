@@ -21,6 +21,7 @@ public sealed class ConfigCenterDbContext(DbContextOptions<ConfigCenterDbContext
     public DbSet<PersonalTokenEntity> PersonalTokens => Set<PersonalTokenEntity>();
     public DbSet<AuditEntity> Audit => Set<AuditEntity>();
     public DbSet<ReleaseRequestEntity> ReleaseRequests => Set<ReleaseRequestEntity>();
+    public DbSet<ServerSecretEntity> ServerSecrets => Set<ServerSecretEntity>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

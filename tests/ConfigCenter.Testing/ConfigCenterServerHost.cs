@@ -104,6 +104,21 @@ public sealed class ConfigCenterServerHost : WebApplicationFactory<Program>
         return AppContext.BaseDirectory;
     }
 
+    /// <summary>
+    /// A replica on PostgreSQL: <paramref name="connectionString"/> is the shared store, etcd is required. Each replica
+    /// still gets its own (unused) data directory, so nothing is shared through the file system.
+    /// </summary>
+    public static Task<ConfigCenterServerHost> StartReplicaAsync(string connectionString, IReadOnlyList<string> etcdEndpoints, string prefix,
+        IDictionary<string, string?>? settings = null)
+    {
+        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        {
+            ["ConfigCenter:Store:Provider"] = "postgres",
+            ["ConfigCenter:Store:ConnectionString"] = connectionString,
+        };
+        return StartAsync(etcdEndpoints, prefix, settings: all);
+    }
+
     /// <summary>A plain client for the Kestrel port (no credentials).</summary>
     public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress };
 

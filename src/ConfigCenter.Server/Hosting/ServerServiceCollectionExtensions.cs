@@ -10,14 +10,8 @@ using ConfigCenter.Server.Features.Releases;
 using ConfigCenter.Server.Features.Shell;
 using ConfigCenter.Server.Features.Status;
 using ConfigCenter.Server.Infrastructure;
-using ConfigCenter.Storage;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ConfigCenter.Server.Hosting;
 
@@ -30,21 +24,20 @@ internal static class ServerServiceCollectionExtensions
         services.AddOptions<ConfigCenterServerOptions>().BindConfiguration(ConfigCenterServerOptions.Section)
             .Validate(o => o.Etcd.Endpoints.All(e => Uri.TryCreate(e, UriKind.Absolute, out _)), "ConfigCenter:Etcd:Endpoints must be absolute URLs like http://127.0.0.1:2379.")
             .Validate(o => ProxySetup.Validate(o.Proxy) is null, "ConfigCenter:Proxy: KnownProxies must be IP addresses, KnownNetworks CIDR networks like 10.0.0.0/24, ForwardLimit at least 1.")
+            .Validate(o => o.Store.IsSqlite || o.Store.IsPostgres, "ConfigCenter:Store:Provider must be sqlite or postgres.")
+            .Validate(o => !o.Store.IsPostgres || !string.IsNullOrWhiteSpace(o.Store.ConnectionString),
+                "ConfigCenter:Store:Provider is postgres but ConfigCenter:Store:ConnectionString is empty.")
+            .Validate(o => !o.Store.IsPostgres || !o.Standalone,
+                "ConfigCenter:Store:Provider=postgres runs several server replicas, which meet in etcd (releases, relay leadership, live updates): set ConfigCenter:Etcd:Endpoints, or use Provider=sqlite for a standalone server.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<DataDirectory>();
-        // Resolved lazily from options, so test hosts and command-line settings apply.
-        services.AddPooledDbContextFactory<ConfigCenterDbContext>((sp, o) => o.UseSqlite(
-            $"Data Source={sp.GetRequiredService<DataDirectory>().File(DataDirectory.DatabaseFileName)};Pooling=True",
-            sqlite => sqlite.MigrationsAssembly("ConfigCenter.Migrations")).AddInterceptors(new SqlitePragmas()));
-        services.AddDataProtection().SetApplicationName("ConfigCenter");
-        services.AddOptions<KeyManagementOptions>().Configure<DataDirectory>((o, data) =>
-            o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(data.File(DataDirectory.KeysDirectoryName)), NullLoggerFactory.Instance));
+        services.AddConfigCenterStore();
 
         services.AddSingleton<SqliteWriteGate>();
         services.AddSingleton<ReleaseCache>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<DeliveryStatus>();
+        services.AddSingleton<ReplicaIdentity>();
         services.AddSingleton<DraftNotifier>();
         services.AddSingleton(sp => new EtcdConnection(
             EtcdClientOptionsFrom(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConfigCenterServerOptions>>().Value.Etcd),
@@ -78,8 +71,9 @@ internal static class ServerServiceCollectionExtensions
         Features.ConfigHub.ConfigHubExtensions.AddConfigHub(services);
         services.AddConfigCenterUi();
 
-        // Order matters: the store is ready before the relay and the watcher start.
-        services.AddHostedService<DatabaseInitializer>();
+        // Order matters: the store is ready (DatabaseInitializer, registered by AddConfigCenterStore) before the relay and the watcher start.
+        services.AddSingleton<ReplicaSignals>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReplicaSignals>());
         services.AddHostedService<OutboxRelay>();
         services.AddHostedService<ReleaseWatcher>();
 

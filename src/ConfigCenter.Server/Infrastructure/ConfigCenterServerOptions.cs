@@ -5,8 +5,11 @@ public sealed class ConfigCenterServerOptions
 {
     public const string Section = "ConfigCenter";
 
-    /// <summary>Where the SQLite file and data-protection keys live.</summary>
+    /// <summary>Where the SQLite file and data-protection keys live (SQLite only; PostgreSQL replicas need no directory).</summary>
     public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>Which database holds the admin plane's state (docs/scale-out.md).</summary>
+    public StoreSettings Store { get; set; } = new();
 
     public EtcdSettings Etcd { get; set; } = new();
 
@@ -22,6 +25,22 @@ public sealed class ConfigCenterServerOptions
 
     /// <summary>Gateway routes: which namespace holds them, so a publish the gateway would reject is refused.</summary>
     public GatewaySettings Gateway { get; set; } = new();
+
+    public sealed class StoreSettings
+    {
+        public const string Sqlite = "sqlite";
+        public const string Postgres = "postgres";
+
+        /// <summary><c>sqlite</c> (one server, the file in <see cref="DataDirectory"/>) or <c>postgres</c> (any number of replicas).</summary>
+        public string Provider { get; set; } = Sqlite;
+
+        /// <summary>The Npgsql connection string for <c>postgres</c>, e.g. <c>Host=db;Database=configcenter;Username=cc;Password=…</c>.</summary>
+        public string? ConnectionString { get; set; }
+
+        public bool IsPostgres => string.Equals(Provider, Postgres, StringComparison.OrdinalIgnoreCase);
+
+        public bool IsSqlite => string.Equals(Provider, Sqlite, StringComparison.OrdinalIgnoreCase);
+    }
 
     public sealed class GatewaySettings
     {

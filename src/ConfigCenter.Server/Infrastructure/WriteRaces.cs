@@ -14,7 +14,9 @@ internal static class WriteRaces
 
     public static bool IsRace(Exception e) =>
         e is DbUpdateConcurrencyException
-        || e is DbUpdateException { InnerException: SqliteException { SqliteErrorCode: 19 } };
+        || e is DbUpdateException { InnerException: SqliteException { SqliteErrorCode: 19 } }
+        // PostgreSQL: unique violation (two replicas drew the same revision), a serialization failure, or a deadlock (two writers took the audit chain lock and a row lock in opposite order).
+        || e is DbUpdateException { InnerException: Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation or Npgsql.PostgresErrorCodes.SerializationFailure or Npgsql.PostgresErrorCodes.DeadlockDetected } };
 
     /// <summary>A short jittered pause so racing writers spread out instead of colliding again.</summary>
     public static Task BackoffAsync(int attempt) => Task.Delay(Random.Shared.Next(0, Math.Min(2 * attempt, 20) + 1));

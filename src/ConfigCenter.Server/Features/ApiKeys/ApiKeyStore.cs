@@ -35,7 +35,14 @@ public sealed class ApiKeyStore(ApiKeyConnections connections, SecretHasher hash
         return scope;
     }
 
-    public void Add(string hash, ApiKeyScope scope) => _byHash[hash] = scope;
+    /// <summary>Raised when a key was added, expired or removed here, so other replicas reload theirs (ReplicaSignals).</summary>
+    public event Action? ChangedHere;
+
+    public void Add(string hash, ApiKeyScope scope)
+    {
+        _byHash[hash] = scope;
+        ChangedHere?.Invoke();
+    }
 
     /// <summary>True while the key with this id authenticates.</summary>
     public bool IsLive(int id)
@@ -57,10 +64,17 @@ public sealed class ApiKeyStore(ApiKeyConnections connections, SecretHasher hash
                 if (scope.Id == id) table[hash] = scope with { ExpiresAt = at };
             }
         }
+        ChangedHere?.Invoke();
     }
 
     /// <summary>Forgets the key with this id and closes its open hub connections.</summary>
     public void Remove(int id)
+    {
+        Forget(id);
+        ChangedHere?.Invoke();
+    }
+
+    private void Forget(int id)
     {
         foreach (var table in new[] { _byHash, _byLegacyHash })
         {
@@ -101,6 +115,17 @@ public sealed class ApiKeyStore(ApiKeyConnections connections, SecretHasher hash
             if (_rehashed.TryRemove(id, out var hash)) rehashed[id] = hash;
         }
         return (used, rehashed);
+    }
+
+    /// <summary>
+    /// Another replica issued, rotated or revoked a key: take the store's live keys as they are now. Keys no longer live
+    /// are forgotten and their hub connections closed, as if revoked here.
+    /// </summary>
+    public async Task ReloadAsync(ConfigCenterDbContext db, CancellationToken ct)
+    {
+        var live = (await db.ApiKeys.AsNoTracking().Where(k => k.RevokedAt == null).Select(k => k.Id).ToListAsync(ct)).ToHashSet();
+        foreach (var id in _byHash.Values.Concat(_byLegacyHash.Values).Select(s => s.Id).Where(id => !live.Contains(id)).Distinct().ToList()) Forget(id);
+        await LoadAsync(db, ct);
     }
 
     public async Task LoadAsync(ConfigCenterDbContext db, CancellationToken ct)

@@ -7,7 +7,8 @@ namespace ConfigCenter.Server.Features.Audit;
 internal sealed record AuditRow(long Id, long At, string Actor, string Action, string Target, string Detail, string Address,
     string Before, string After, string PrevHash, string Hash)
 {
-    public const string Columns = "Id, At, Actor, Action, Target, Detail, Address, Before, After, PrevHash, Hash";
+    // Quoted: PostgreSQL folds unquoted names to lower case; SQLite reads quoted names the same.
+    public const string Columns = "\"Id\", \"At\", \"Actor\", \"Action\", \"Target\", \"Detail\", \"Address\", \"Before\", \"After\", \"PrevHash\", \"Hash\"";
 
     public static AuditRow Read(DbDataReader r) => new(r.GetInt64(0), r.GetInt64(1), Text(r, 2), Text(r, 3), Text(r, 4), Text(r, 5),
         Text(r, 6), Text(r, 7), Text(r, 8), Text(r, 9), Text(r, 10));

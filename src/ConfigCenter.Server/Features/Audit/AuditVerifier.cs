@@ -6,7 +6,9 @@ namespace ConfigCenter.Server.Features.Audit;
 /// <summary>
 /// Walks the whole chain in id order: each entry must name the previous entry's hash and hash to its own. The first entry that
 /// does not is reported; after a deleted row that is the row following the gap. Rows removed from the end leave the
-/// AUTOINCREMENT counter ahead of the last id, which is reported as the first missing id.
+/// AUTOINCREMENT counter ahead of the last id, which is reported as the first missing id. On PostgreSQL ids come from a
+/// sequence that rolled-back inserts also advance, so only the chain itself is checked there (the append-only trigger
+/// refuses deletes).
 /// </summary>
 internal sealed class AuditVerifier(IDbContextFactory<ConfigCenterDbContext> dbFactory)
 {
@@ -24,7 +26,7 @@ internal sealed class AuditVerifier(IDbContextFactory<ConfigCenterDbContext> dbF
         await using (var select = connection.CreateCommand())
         {
             select.Transaction = tx;
-            select.CommandText = $"SELECT {AuditRow.Columns} FROM Audit ORDER BY Id";
+            select.CommandText = $"SELECT {AuditRow.Columns} FROM \"Audit\" ORDER BY \"Id\"";
             await using var reader = await select.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -35,7 +37,7 @@ internal sealed class AuditVerifier(IDbContextFactory<ConfigCenterDbContext> dbF
                 lastId = row.Id;
             }
         }
-        if (firstBroken is null)
+        if (firstBroken is null && db.Database.IsSqlite())
         {
             await using var sequence = connection.CreateCommand();
             sequence.Transaction = tx;

@@ -19,7 +19,18 @@ public sealed class AccessDirectory(IDbContextFactory<ConfigCenterDbContext> dbF
     /// <summary>Raised with a user id whose existing sessions are no longer valid.</summary>
     public event Action<int>? SessionsEnded;
 
+    /// <summary>Raised after a reload for a change made here, so other replicas reload theirs (ReplicaSignals).</summary>
+    public event Action? ChangedHere;
+
+    /// <summary>Users, roles or grants changed here: reload, and tell the other replicas.</summary>
     public async Task ReloadAsync(CancellationToken ct)
+    {
+        await ReloadFromStoreAsync(ct);
+        ChangedHere?.Invoke();
+    }
+
+    /// <summary>Another replica changed users, roles or grants: reload only.</summary>
+    public async Task ReloadFromStoreAsync(CancellationToken ct)
     {
         await _reload.WaitAsync(ct);
         try

@@ -21,7 +21,9 @@ internal static class AuthServiceCollectionExtensions
         services.AddSingleton<UserService>();
         services.AddSingleton<AdminBootstrapper>();
         services.AddSingleton<AccessDirectory>();
-        services.AddSingleton<SecretHasher>();
+        services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Infrastructure.ConfigCenterServerOptions>>().Value.Store.IsPostgres
+            ? new SecretHasher(sp.GetRequiredService<Hosting.SharedSecrets>())
+            : new SecretHasher(sp.GetRequiredService<Hosting.DataDirectory>()));
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<UserAccounts>();
         services.AddSingleton<AppMembers>();

@@ -44,6 +44,19 @@ public sealed class DeliveryStatus
     /// <summary>Open pages refresh after an admin retried or dropped a parked row.</summary>
     public void OutboxChanged() => Changed?.Invoke();
 
+    /// <summary>Whether this replica relays the outbox now (on SQLite the one server always does, once etcd is configured).</summary>
+    public bool Relaying { get; private set; }
+
+    /// <summary>The fencing token of this replica's relay leadership (PostgreSQL), null when it does not lead.</summary>
+    public long? RelayFencingToken { get; private set; }
+
+    public void RelayLeadership(bool relaying, long? fencingToken)
+    {
+        Relaying = relaying;
+        RelayFencingToken = fencingToken;
+        Changed?.Invoke();
+    }
+
     public void Reachable()
     {
         if (EtcdReachable == true) return;

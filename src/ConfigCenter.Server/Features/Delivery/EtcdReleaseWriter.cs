@@ -29,7 +29,12 @@ internal sealed class EtcdReleaseWriter(EtcdConnection etcd, ILogger<EtcdRelease
     /// <summary>Forgets a key (deleted in etcd): the next write reads it first.</summary>
     public void Forget(string key) => _known.TryRemove(key, out _);
 
-    public async Task WriteAsync(IReadOnlyList<OutboxEntity> rows, CancellationToken ct)
+    /// <summary>
+    /// Writes the rows. With <paramref name="fence"/> (the relay's leadership on PostgreSQL) every transaction also requires
+    /// the leader key to exist with this leader's create revision, so a replica that lost leadership (paused, partitioned)
+    /// cannot write once another may lead: etcd refuses the transaction and this throws <see cref="RelayFencedException"/>.
+    /// </summary>
+    public async Task WriteAsync(IReadOnlyList<OutboxEntity> rows, CancellationToken ct, EtcdOwnership? fence = null)
     {
         // Within a batch only the newest row per key matters: etcd keeps one document per namespace.
         var newest = rows.GroupBy(r => r.EtcdKey, StringComparer.Ordinal)
@@ -56,11 +61,20 @@ internal sealed class EtcdReleaseWriter(EtcdConnection etcd, ILogger<EtcdRelease
                 txn.Compare.Add(EtcdKv.ModRevisionEquals(EtcdRanges.Key(row.EtcdKey), modRevision));
             }
             if (txn.Success.Count == 0) return;
+            if (fence is not null)
+            {
+                txn.Compare.Add(fence.IsOwnerCompare());
+                txn.Failure.Add(new RequestOp { RequestRange = new RangeRequest { Key = EtcdRanges.Key(fence.Key) } });
+            }
             TxnResponse response;
             using (var span = Telemetry.ServerTracing.StartEtcd("write", txn.Success.Count))
             {
                 response = await etcd.TxnAsync(txn, ct);
                 span?.SetTag("configcenter.etcd.succeeded", response.Succeeded).SetTag("configcenter.etcd.revision", response.Header.Revision);
+            }
+            if (!response.Succeeded && fence is not null && !StillLeads(response, fence))
+            {
+                throw new RelayFencedException($"etcd refused the relay's write: this replica no longer leads {fence.Name} (token {fence.FencingToken}).");
             }
             if (response.Succeeded)
             {
@@ -91,6 +105,10 @@ internal sealed class EtcdReleaseWriter(EtcdConnection etcd, ILogger<EtcdRelease
         }
         return result;
     }
+
+    /// <summary>Whether the failed transaction's read of the leader key shows this leader's key (create revision = token).</summary>
+    private static bool StillLeads(TxnResponse response, EtcdOwnership fence) =>
+        response.Responses.Count > 0 && response.Responses[0].ResponseRange?.Kvs.FirstOrDefault()?.CreateRevision == fence.FencingToken;
 
     private static bool IsNewer(OutboxEntity row, ReleaseHeadInEtcd stored) =>
         ReleaseOrder.IsNewer(row.Generation, row.Revision, stored.Generation, stored.Revision);

@@ -11,7 +11,10 @@ namespace ConfigCenter.Server.Features.Delivery;
 /// fails it retries with jittered exponential backoff and keeps every row until etcd confirmed it. A row that
 /// etcd refuses for good (too large, invalid, not permitted) is parked with etcd's reason instead of blocking
 /// every row behind it; a later release of the same namespace supersedes it. Before its first batch the relay
-/// reconciles SQLite against etcd, so releases missing there are republished.
+/// reconciles the store against etcd, so releases missing there are republished. On PostgreSQL several replicas share
+/// the outbox: exactly one relays at a time, the leader of an etcd election, and each of its etcd writes is fenced with
+/// its leadership (see <see cref="EtcdReleaseWriter.WriteAsync"/>), so a replica that lost leadership cannot write once
+/// another may lead (docs/scale-out.md).
 /// </summary>
 internal sealed class OutboxRelay(
     IDbContextFactory<ConfigCenterDbContext> dbFactory,
@@ -22,10 +25,20 @@ internal sealed class OutboxRelay(
     Infrastructure.SqliteWriteGate writeGate,
     DeliveryStatus status,
     Telemetry.ServerMetrics metrics,
+    ReplicaIdentity replica,
     Microsoft.Extensions.Options.IOptions<Infrastructure.ConfigCenterServerOptions> options,
     TimeProvider time,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
+    /// <summary>How long a crashed leader keeps the relay before another replica takes it (a stopping leader resigns at once).</summary>
+    internal static readonly TimeSpan LeaderTtl = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// On PostgreSQL a publish on another replica wakes this one through <see cref="ReplicaSignals"/>; the leader also looks
+    /// this often, in case a notification was lost while its listener reconnected.
+    /// </summary>
+    private static readonly TimeSpan IdleRecheck = TimeSpan.FromSeconds(2);
+
     // etcd allows 128 operations per transaction by default and 1.5 MiB per request.
     private const int BatchRows = 128;
     private const int BatchBytes = 1024 * 1024;
@@ -43,18 +56,21 @@ internal sealed class OutboxRelay(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!etcd.Enabled) return;
+        if (!options.Value.Store.IsPostgres)
+        {
+            // One server per SQLite file (the data-directory lock): it always relays.
+            status.RelayLeadership(true, null);
+            await RelayAsync(null, stoppingToken);
+            return;
+        }
+        var election = new EtcdElection(etcd, RelayElectionName(options.Value.Etcd.Prefix), LeaderTtl, logger);
         var backoff = MinBackoff;
-        var reconciled = false;
         while (!stoppingToken.IsCancellationRequested)
         {
+            EtcdOwnership ownership;
             try
             {
-                if (!reconciled)
-                {
-                    await reconciler.ReconcileAsync(stoppingToken);
-                    reconciled = true;
-                }
-                if (!await DeliverBatchAsync(stoppingToken)) await signal.WaitAsync(stoppingToken);
+                ownership = await election.CampaignAsync(replica.Id, stoppingToken);
                 backoff = MinBackoff;
             }
             catch (Exception) when (stoppingToken.IsCancellationRequested)
@@ -63,18 +79,79 @@ internal sealed class OutboxRelay(
             }
             catch (Exception e)
             {
+                logger.LogWarning("Campaigning for the outbox relay failed, retrying in {Delay} ms: {Error}", (int)backoff.TotalMilliseconds, e.Message);
+                await Task.Delay(backoff, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
+                continue;
+            }
+            await using (ownership)
+            {
+                using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, ownership.Lost);
+                logger.LogInformation("Replica {Replica} relays the outbox (fencing token {Token})", replica.Id, ownership.FencingToken);
+                status.RelayLeadership(true, ownership.FencingToken);
+                try
+                {
+                    await RelayAsync(ownership, leading.Token);
+                }
+                finally
+                {
+                    status.RelayLeadership(false, null);
+                }
+                if (!stoppingToken.IsCancellationRequested)
+                {
+                    logger.LogWarning("Replica {Replica} stopped relaying the outbox: {Reason}; campaigning again", replica.Id, ownership.LostReason ?? "fenced out");
+                }
+            }
+        }
+    }
+
+    /// <summary>The etcd election the replicas' relays campaign in (one leader at a time).</summary>
+    internal static string RelayElectionName(string prefix) => $"{Contracts.EtcdKeys.NormalizePrefix(prefix)}/election/_server/outbox-relay";
+
+    /// <summary>Delivers until <paramref name="ct"/> ends (stopping, or leadership lost) or etcd fences this relay out.</summary>
+    private async Task RelayAsync(EtcdOwnership? fence, CancellationToken ct)
+    {
+        var backoff = MinBackoff;
+        var reconciled = false;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                if (!reconciled)
+                {
+                    await reconciler.ReconcileAsync(ct);
+                    reconciled = true;
+                }
+                if (!await DeliverBatchAsync(fence, ct))
+                {
+                    if (fence is null) await signal.WaitAsync(ct);
+                    else await signal.WaitAsync(IdleRecheck, time, ct);
+                }
+                backoff = MinBackoff;
+            }
+            catch (Exception) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (RelayFencedException e)
+            {
+                logger.LogWarning("{Error}", e.Message);
+                return;
+            }
+            catch (Exception e)
+            {
                 logger.LogWarning("Outbox delivery failed, retrying in {Delay} ms: {Error}", (int)backoff.TotalMilliseconds, e.Message);
                 status.Failed(e.Message, time.GetUtcNow());
-                await RecordFailureAsync(e.Message, stoppingToken);
+                await RecordFailureAsync(e.Message, ct);
                 var jitter = Random.Shared.NextDouble() * 0.3 + 0.85;
-                await signal.WaitAsync(backoff * jitter, time, stoppingToken);
+                await signal.WaitAsync(backoff * jitter, time, ct);
                 backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
             }
         }
     }
 
     /// <summary>Delivers one batch; false when nothing was pending.</summary>
-    private async Task<bool> DeliverBatchAsync(CancellationToken ct)
+    private async Task<bool> DeliverBatchAsync(EtcdOwnership? fence, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateOpenedAsync(ct);
         var pending = new List<OutboxEntity>();
@@ -91,7 +168,7 @@ internal sealed class OutboxRelay(
         using var activity = Telemetry.ServerTracing.StartRelay(options.Value.Etcd.Prefix, batch);
         try
         {
-            await writer.WriteAsync(batch, ct);
+            await writer.WriteAsync(batch, ct, fence);
             await MarkDeliveredAsync(db, batch, ct);
         }
         catch (RpcException e) when (EtcdErrors.IsPermanent(e))
@@ -104,7 +181,7 @@ internal sealed class OutboxRelay(
             {
                 try
                 {
-                    await writer.WriteAsync([row], ct);
+                    await writer.WriteAsync([row], ct, fence);
                     await MarkDeliveredAsync(db, [row], ct);
                 }
                 catch (RpcException single) when (EtcdErrors.IsPermanent(single))

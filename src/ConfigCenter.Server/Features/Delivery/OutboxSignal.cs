@@ -10,7 +10,18 @@ public sealed class OutboxSignal
         FullMode = BoundedChannelFullMode.DropWrite,
     });
 
-    public void Notify() => _channel.Writer.TryWrite(true);
+    /// <summary>Raised by <see cref="Notify"/>: other replicas (whose relay may be the leader) are told as well.</summary>
+    public event Action? Committed;
+
+    /// <summary>A release was committed here: wake this relay and tell the other replicas.</summary>
+    public void Notify()
+    {
+        _channel.Writer.TryWrite(true);
+        Committed?.Invoke();
+    }
+
+    /// <summary>Another replica committed a release: wake this relay only.</summary>
+    public void WakeLocal() => _channel.Writer.TryWrite(true);
 
     public async Task WaitAsync(CancellationToken ct) => await _channel.Reader.ReadAsync(ct);
 

@@ -14,6 +14,7 @@ public sealed class ServerStatusService(
     DeliveryStatus delivery,
     ReleaseCache cache,
     IOptions<ConfigCenterServerOptions> options,
+    ReplicaIdentity replica,
     TimeProvider time)
 {
     /// <summary>An outbox row older than this means delivery is stuck.</summary>
@@ -46,7 +47,8 @@ public sealed class ServerStatusService(
             }
             etcdStatus = new EtcdStatus(etcd.Endpoints, etcd.CurrentEndpoint, reachable, members, error ?? delivery.LastError);
         }
-        return new ServerStatus(options.Value.Standalone ? "standalone" : "etcd", etcdStatus, outbox, cache.Count);
+        var replicaStatus = new ReplicaStatus(replica.Id, options.Value.Store.IsPostgres ? "postgres" : "sqlite", delivery.Relaying, delivery.RelayFencingToken);
+        return new ServerStatus(options.Value.Standalone ? "standalone" : "etcd", etcdStatus, outbox, cache.Count, replicaStatus);
     }
 
     public async Task<OutboxStatus> OutboxAsync(CancellationToken ct)
@@ -64,7 +66,10 @@ public sealed class ServerStatusService(
     }
 }
 
-public sealed record ServerStatus(string Mode, EtcdStatus? Etcd, OutboxStatus Outbox, int PublishedNamespaces);
+public sealed record ServerStatus(string Mode, EtcdStatus? Etcd, OutboxStatus Outbox, int PublishedNamespaces, ReplicaStatus? Replica = null);
+
+/// <summary>This replica: its id, the store, and whether it relays the outbox now (with its leadership's fencing token).</summary>
+public sealed record ReplicaStatus(string Id, string Store, bool Relaying, long? RelayFencingToken);
 
 public sealed record EtcdStatus(IReadOnlyList<string> Endpoints, string CurrentEndpoint, bool Reachable, IReadOnlyList<string> Members, string? LastError);
 
