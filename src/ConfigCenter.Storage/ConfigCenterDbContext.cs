@@ -20,6 +20,7 @@ public sealed class ConfigCenterDbContext(DbContextOptions<ConfigCenterDbContext
     public DbSet<PublisherGrantEntity> PublisherGrants => Set<PublisherGrantEntity>();
     public DbSet<PersonalTokenEntity> PersonalTokens => Set<PersonalTokenEntity>();
     public DbSet<AuditEntity> Audit => Set<AuditEntity>();
+    public DbSet<EnvironmentSecretKeyEntity> EnvironmentSecretKeys => Set<EnvironmentSecretKeyEntity>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
