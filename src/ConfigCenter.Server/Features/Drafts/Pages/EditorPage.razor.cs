@@ -97,7 +97,8 @@ public sealed partial class EditorPage : UiPageBase, IDisposable
     // The live release is in memory already (it is what clients read); the database is the fallback.
     private async Task<LiveRelease> LiveAsync(long revision)
     {
-        if (Cache.Get(Env, App, Ns)?.Document is { } document && document.Revision == revision) return new LiveRelease(revision, document.Items);
+        if (Cache.Get(Env, App, Ns)?.Document is { } document && document.Revision == revision)
+            return new LiveRelease(revision, Secrets.SecretMasking.Items(document.Items, document.SecretKeys));
         var release = await Reader.GetAsync(App, Env, Ns, revision, CancellationToken.None);
         return new LiveRelease(release.Revision, release.Items);
     }
@@ -132,7 +133,7 @@ public sealed partial class EditorPage : UiPageBase, IDisposable
         {
             if (HasPendingInput || _saving)
             {
-                _live = new LiveRelease(document.Revision, document.Items);
+                _live = new LiveRelease(document.Revision, Secrets.SecretMasking.Items(document.Items, document.SecretKeys));
             }
             else
             {
