@@ -154,6 +154,23 @@ public sealed partial class EditorPage : UiPageBase, IDisposable
         return next;
     });
 
+    private Task<bool> SetSecretAsync(string key, bool secret) => SaveAsync($"{(secret ? "mark" : "unmark")} {key} secret",
+        (version, user) => Drafts.SetSecretAsync(App, Env, Ns, key, secret, version, user, CancellationToken.None));
+
+    private async Task<string?> RevealAsync(string key)
+    {
+        try
+        {
+            await RequireAsync(Auth.AppRight.Edit, App, Env);
+            return (await Drafts.RevealAsync(App, Env, Ns, key, await UserNameAsync(), CancellationToken.None)).Value ?? "(null)";
+        }
+        catch (ConfigCenterException e)
+        {
+            Snackbar.Add(e.Message, Severity.Error);
+            return null;
+        }
+    }
+
     private Task<bool> DeleteItemAsync(string key) => SaveAsync($"delete {key}",
         (version, user) => Drafts.DeleteItemAsync(App, Env, Ns, key, version, user, CancellationToken.None));
 
