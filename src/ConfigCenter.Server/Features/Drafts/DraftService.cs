@@ -51,6 +51,12 @@ public sealed class DraftService(
             if (secret && sealKey is null) throw ConfigCenterException.StaleVersion(draft.Version);
             // The masked value sent back (the editor saving a comment, a re-imported export) keeps the stored secret.
             var keep = existing is { IsSecret: true } && secret && request.Value == SecretMasking.Masked;
+            if (!keep && request.Value == SecretMasking.Masked)
+            {
+                // Storing the mask would silently replace a secret (a renamed secret row, an export of another namespace).
+                throw ConfigCenterException.Invalid("value",
+                    $"'{SecretMasking.Masked}' is how secret values are shown; '{key}' holds no secret to keep. Enter the real value (reveal it first when renaming a secret key).");
+            }
             var stored = keep ? existing!.Value
                 : secret && request.Value is not null ? SecretEnvelope.Seal(sealKey!.Key, app, env, ns, key, request.Value) : request.Value;
             if (existing is not null && !string.Equals(existing.Key, key, StringComparison.Ordinal))
@@ -197,9 +203,13 @@ public sealed class DraftService(
             {
                 var old = existing.GetValueOrDefault(i.Key.ToUpperInvariant());
                 var secret = i.Secret || old?.IsSecret == true;
+                if (!secret && i.Value == SecretMasking.Masked)
+                    throw ConfigCenterException.Invalid("value", $"'{i.Key}' has the mask '{SecretMasking.Masked}' as its value but no secret to keep; enter the real value.");
                 if (!secret || i.Value is null) return i with { Secret = secret };
                 if (sealKey is null) throw ConfigCenterException.StaleVersion(draft.Version);
                 if (old?.IsSecret == true && i.Value == SecretMasking.Masked) return i with { Value = old.Value, Secret = true };
+                if (i.Value == SecretMasking.Masked)
+                    throw ConfigCenterException.Invalid("value", $"'{i.Key}' has the mask '{SecretMasking.Masked}' as its value but no secret to keep; enter the real value.");
                 return i with { Value = SecretEnvelope.Seal(sealKey.Key, app, env, ns, i.Key, i.Value), Secret = true };
             }).ToList();
             DraftChanges.ReplaceItems(db, draft, sealedItems);
