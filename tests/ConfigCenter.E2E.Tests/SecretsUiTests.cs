@@ -55,6 +55,20 @@ public sealed class SecretsUiTests(UiFixture fixture)
         admin.Http.Dispose();
     }
 
+    [Fact]
+    public async Task Admin_ShowsAnEnvironmentsKeyOnTheSecretKeysPage_AndTheReadIsAudited()
+    {
+        var admin = new ConfigCenterApiClient(await fixture.Server.CreateAdminClientAsync());
+        var page = await fixture.SignedInPageAsync();
+        await page.GotoAsync("/admin/secret-keys");
+        await page.ClickAsync("[data-testid=show-test]");
+        var expected = (await admin.GetJsonAsync("/api/v1/environments/test/secret-key")).GetProperty("keyId").GetString()!;
+        await Expect(page.Locator("[data-testid=key-test] [data-testid=key-id]")).ToHaveTextAsync(expected);
+        await UiFixture.ShotAsync(page, "62-secret-keys-admin");
+        Assert.True((await admin.AuditEntriesAsync("secret.key.read", "test")).Count >= 2, "the page's read and the API's read are audited");
+        admin.Http.Dispose();
+    }
+
     private static ILocator SecretRow(IPage page) =>
         page.Locator("tr").Filter(new LocatorFilterOptions { Has = page.Locator("[data-testid=row-key]", new PageLocatorOptions { HasTextString = "Upstream:Dsn" }) });
 
