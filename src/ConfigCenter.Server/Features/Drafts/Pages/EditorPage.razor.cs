@@ -144,7 +144,19 @@ public sealed partial class EditorPage : UiPageBase, IDisposable
         });
     }
 
-    private Task<bool> SaveItemAsync(ItemEdit edit) => SaveAsync($"{edit.Key} = {edit.Value}", async (version, user) =>
+    private Task<bool> SaveItemAsync(ItemEdit edit)
+    {
+        // A rename is a delete and an add: the add would neither carry the secret flag nor (with only the mask in hand) the value.
+        if (edit.OriginalKey is { } renamed && !string.Equals(renamed, edit.Key, StringComparison.Ordinal)
+            && _draft?.Items.Any(i => i.Secret && string.Equals(i.Key, renamed, StringComparison.Ordinal)) == true)
+        {
+            Snackbar.Add($"'{renamed}' is secret and cannot be renamed: add the new key, mark it secret, then delete '{renamed}'.", Severity.Warning);
+            return Task.FromResult(false);
+        }
+        return SaveEditAsync(edit);
+    }
+
+    private Task<bool> SaveEditAsync(ItemEdit edit) => SaveAsync($"{edit.Key} = {edit.Value}", async (version, user) =>
     {
         if (edit.OriginalKey is { } original && !string.Equals(original, edit.Key, StringComparison.Ordinal))
         {

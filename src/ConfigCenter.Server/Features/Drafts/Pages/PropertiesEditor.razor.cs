@@ -171,7 +171,8 @@ public sealed partial class PropertiesEditor
     {
         _editing = row;
         _editKey = row.Key;
-        _editValue = row.Value;
+        // A revealed secret is edited with its value; otherwise with the mask, which saving keeps as it is.
+        _editValue = row.Secret && _revealed.TryGetValue(row.Key, out var revealed) ? revealed : row.Value;
         _editComment = row.Comment;
     }
 
