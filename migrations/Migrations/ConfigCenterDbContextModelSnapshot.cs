@@ -248,6 +248,9 @@ namespace ConfigCenter.Migrations.Migrations
                     b.Property<int>("DraftId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("IsSecret")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(512)
@@ -312,6 +315,44 @@ namespace ConfigCenter.Migrations.Migrations
                             RequiresReview = false,
                             SortOrder = 2
                         });
+                });
+
+            modelBuilder.Entity("ConfigCenter.Storage.Entities.EnvironmentSecretKeyEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EnvironmentId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RetiredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EnvironmentId")
+                        .IsUnique()
+                        .HasFilter("\"RetiredAt\" IS NULL");
+
+                    b.HasIndex("EnvironmentId", "KeyId")
+                        .IsUnique();
+
+                    b.ToTable("EnvironmentSecretKeys", (string)null);
                 });
 
             modelBuilder.Entity("ConfigCenter.Storage.Entities.NamespaceEntity", b =>
@@ -541,6 +582,12 @@ namespace ConfigCenter.Migrations.Migrations
 
                     b.Property<long?>("RolledBackFrom")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("SecretKeysJson")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("");
 
                     b.HasKey("Id");
 

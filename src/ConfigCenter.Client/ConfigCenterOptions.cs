@@ -59,4 +59,11 @@ public sealed class ConfigCenterOptions
     /// when it has etcd endpoints, so the server's instances view shows it. Default: true.
     /// </summary>
     public bool Presence { get; set; } = true;
+
+    /// <summary>
+    /// The environment's secret keys (base64, 32 bytes each), bound from <c>ConfigCenter:SecretKeys</c>: secret values arrive
+    /// encrypted and are decrypted with the key whose id the value names before they reach configuration. List the current
+    /// key and, during a rotation, the previous one. A release whose secrets no listed key opens is refused with an error.
+    /// </summary>
+    public IList<string> SecretKeys { get; set; } = [];
 }

@@ -61,12 +61,26 @@ public sealed record ReleaseDocument
 
     /// <summary>The flat configuration items of the release.</summary>
     public required IReadOnlyDictionary<string, string?> Items { get; init; }
+
+    /// <summary>
+    /// The item keys whose values are secret envelopes (see <see cref="SecretEnvelope"/>): a reader decrypts them with the
+    /// environment's key before they reach configuration. Empty when the release holds no secrets; <see cref="Checksum"/>
+    /// covers the items as they are on the wire, envelopes included.
+    /// </summary>
+    public IReadOnlyList<string> SecretKeys
+    {
+        get => _secretKeys;
+        init => _secretKeys = value ?? [];
+    }
+
+    private readonly IReadOnlyList<string> _secretKeys = [];
 }
 
 /// <summary>Source-generated JSON metadata for the wire types (camelCase, web defaults).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(ReleaseDocument))]
 [JsonSerializable(typeof(RegistryEntry))]
+[JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(SortedDictionary<string, string?>))]
 [JsonSerializable(typeof(Dictionary<string, string?>))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext

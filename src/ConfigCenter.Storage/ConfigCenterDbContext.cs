@@ -22,6 +22,7 @@ public sealed class ConfigCenterDbContext(DbContextOptions<ConfigCenterDbContext
     public DbSet<AuditEntity> Audit => Set<AuditEntity>();
     public DbSet<ReleaseRequestEntity> ReleaseRequests => Set<ReleaseRequestEntity>();
     public DbSet<ServerSecretEntity> ServerSecrets => Set<ServerSecretEntity>();
+    public DbSet<EnvironmentSecretKeyEntity> EnvironmentSecretKeys => Set<EnvironmentSecretKeyEntity>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace ConfigCenter.Testing;
@@ -19,6 +20,7 @@ public sealed class ConfigCenterServerHost : WebApplicationFactory<Program>
     private readonly string _prefix;
     private readonly Dictionary<string, string?> _extraSettings;
     private readonly string _environment;
+    private ILoggerProvider? _loggerProvider;
 
     private ConfigCenterServerHost(string dataDirectory, IReadOnlyList<string> etcdEndpoints, string prefix, int port,
         Dictionary<string, string?> extraSettings, string environment)
@@ -43,7 +45,7 @@ public sealed class ConfigCenterServerHost : WebApplicationFactory<Program>
     /// </summary>
     public static async Task<ConfigCenterServerHost> StartAsync(IReadOnlyList<string>? etcdEndpoints = null, string? prefix = null,
         string? dataDirectory = null, IDictionary<string, string?>? settings = null, int? port = null, string environment = "Development",
-        IReadOnlyList<int>? extraPorts = null)
+        IReadOnlyList<int>? extraPorts = null, ILoggerProvider? loggerProvider = null)
     {
         dataDirectory ??= Directory.CreateTempSubdirectory("configcenter-test-").FullName;
         var host = new ConfigCenterServerHost(dataDirectory, etcdEndpoints ?? [], prefix ?? EtcdClusterFixtureBase.NewPrefix(),
@@ -51,6 +53,7 @@ public sealed class ConfigCenterServerHost : WebApplicationFactory<Program>
         // Test assemblies get a content-root attribute from Mvc.Testing; other hosts (the benchmarks) do not.
         const string ContentRootVariable = "ASPNETCORE_TEST_CONTENTROOT_CONFIGCENTER_SERVER";
         if (Environment.GetEnvironmentVariable(ContentRootVariable) is null) Environment.SetEnvironmentVariable(ContentRootVariable, ServerContentRoot());
+        host._loggerProvider = loggerProvider;
         if (extraPorts is { Count: > 0 })
         {
             host.UseKestrel(o =>
@@ -92,6 +95,12 @@ public sealed class ConfigCenterServerHost : WebApplicationFactory<Program>
         for (var i = 0; i < _etcdEndpoints.Count; i++) builder.UseSetting($"ConfigCenter:Etcd:Endpoints:{i}", _etcdEndpoints[i]);
         foreach (var (key, value) in _extraSettings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        // A test that inspects the server's logs sees everything, whatever the levels above let through to the console.
+        if (_loggerProvider is { } provider) builder.ConfigureLogging(logging => 
+        {
+            logging.AddProvider(provider);
+            logging.Services.Configure<LoggerFilterOptions>(o => o.Rules.Add(new LoggerFilterRule(provider.GetType().FullName, null, LogLevel.Trace, null)));
+        });
     }
 
     private static string ServerContentRoot()

@@ -18,6 +18,12 @@ internal static class ConfigCenterOptionsValidator
         }
         if (hasServer && !Uri.TryCreate(options.Server.Url, UriKind.Absolute, out _)) errors.Add($"ConfigCenter:Server:Url '{options.Server.Url}' is not an absolute URL");
         if (hasServer && string.IsNullOrWhiteSpace(options.Server.ApiKey)) errors.Add("ConfigCenter:Server:ApiKey is required with ConfigCenter:Server:Url");
+        for (var i = 0; i < options.SecretKeys.Count; i++)
+        {
+            // The value is never echoed: it is a key.
+            if (!SecretOpener.TryParseKey(options.SecretKeys[i], out _))
+                errors.Add($"ConfigCenter:SecretKeys:{i} is not a base64-encoded {Contracts.SecretEnvelope.KeyLength}-byte key");
+        }
         if (options.StartupTimeout < TimeSpan.Zero) errors.Add("ConfigCenter:StartupTimeout must not be negative");
         if (errors.Count > 0) throw new InvalidOperationException($"ConfigCenter is not configured correctly: {string.Join("; ", errors)}.");
     }

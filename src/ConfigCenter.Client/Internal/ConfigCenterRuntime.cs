@@ -50,7 +50,7 @@ internal sealed class ConfigCenterRuntime : IDisposable
         _cacheWriter = new CacheWriter(_cache);
         // The order of these subscriptions is the order listeners see a round: the configuration first, so every
         // later listener (and IConfigCenterChanges, which subscribes after the first load) reads the new values.
-        Applier.Applied += applied => reload(ReleaseLayering.Merge(options.Namespaces, applied.Current));
+        Applier.Applied += applied => reload(ReleaseLayering.Merge(options.Namespaces, applied.Current, Applier.Secrets));
         Applier.Applied += _cacheWriter.OnApplied;
         Applier.Applied += _metrics.OnApplied;
         if (options.Etcd.Endpoints.Count > 0)
@@ -94,6 +94,7 @@ internal sealed class ConfigCenterRuntime : IDisposable
         if (_live.Wait(_options.StartupTimeout))
         {
             WaitForReload();
+            ThrowIfSecretsCannotBeOpened();
             return;
         }
 
@@ -105,6 +106,7 @@ internal sealed class ConfigCenterRuntime : IDisposable
                 string.Join(", ", cached.Select(d => $"{d.Namespace} r{d.Revision}")));
             Applier.Offer(cached, LastKnownGoodCache.Source);
             WaitForReload();
+            ThrowIfSecretsCannotBeOpened();
             return;
         }
         if (_options.Optional)
@@ -128,6 +130,19 @@ internal sealed class ConfigCenterRuntime : IDisposable
         {
             _logger.LogWarning("The first ConfigCenter reload did not finish within {Timeout} s; continuing", _options.StartupTimeout.TotalSeconds);
         }
+    }
+
+    /// <summary>
+    /// A namespace whose release was refused because its secrets do not open is a misconfiguration, not an outage: start-up
+    /// fails with the reason (namespace and key id) even when the source is optional, instead of running without those values.
+    /// </summary>
+    private void ThrowIfSecretsCannotBeOpened()
+    {
+        var failed = _options.Namespaces.Where(ns => !Applier.Current.ContainsKey(ns) && Applier.Secrets.Failures.ContainsKey(ns)).ToList();
+        if (failed.Count == 0) return;
+        var message = string.Join(" ", failed.Select(ns => Applier.Secrets.Failures[ns]));
+        Dispose();
+        throw new InvalidOperationException(message);
     }
 
     private string StartupFailureMessage()

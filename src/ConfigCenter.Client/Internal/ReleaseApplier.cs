@@ -22,6 +22,9 @@ internal sealed class ReleaseApplier(ConfigCenterOptions options, ILogger logger
     private IReadOnlyDictionary<string, ReleaseDocument> _current = Empty;
     private TaskCompletionSource? _delivering;
 
+    /// <summary>Opens secret values with the configured keys; records the namespaces whose release it had to refuse.</summary>
+    public SecretOpener Secrets { get; } = new(options.SecretKeys);
+
     /// <summary>Raised once per apply round, outside the lock, in apply order. A handler that throws is logged.</summary>
     public event Action<ReleasesApplied>? Applied;
 
@@ -93,6 +96,14 @@ internal sealed class ReleaseApplier(ConfigCenterOptions options, ILogger logger
                     document.Namespace, document.Revision, source);
                 continue;
             }
+            if (!Secrets.TryOpen(document, out _, out var secretError))
+            {
+                // Refused whole: configuration keeps the last good values rather than receiving ciphertext.
+                Secrets.Failures[document.Namespace] = secretError!;
+                logger.LogError("Rejected {Namespace} r{Revision} from {Source}: {Error}", document.Namespace, document.Revision, source, secretError);
+                continue;
+            }
+            Secrets.Failures.TryRemove(document.Namespace, out _);
             candidates.Add(document);
         }
         return [.. candidates.OrderBy(d => d.Generation, StringComparer.Ordinal).ThenBy(d => d.Revision)];

@@ -6,13 +6,21 @@ namespace ConfigCenter.Client.Internal;
 internal static class ReleaseLayering
 {
     /// <summary>Layers the releases in namespace order: later namespaces override earlier ones; keys are case-insensitive.</summary>
-    public static Dictionary<string, string?> Merge(IEnumerable<string> namespaceOrder, IReadOnlyDictionary<string, ReleaseDocument> releases)
+    public static Dictionary<string, string?> Merge(IEnumerable<string> namespaceOrder, IReadOnlyDictionary<string, ReleaseDocument> releases,
+        SecretOpener? secrets = null)
     {
         var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var ns in namespaceOrder)
         {
             if (!releases.TryGetValue(ns, out var release)) continue;
-            foreach (var (key, value) in release.Items) data[key] = value;
+            var items = release.Items;
+            if (release.SecretKeys.Count > 0)
+            {
+                // The applier accepted only releases these keys open; failing here would mean the keys changed under us.
+                if (secrets is null) throw new InvalidOperationException($"ConfigCenter cannot decrypt the secrets of namespace '{ns}': no secret keys are configured.");
+                if (!secrets.TryOpen(release, out items, out var error)) throw new InvalidOperationException(error);
+            }
+            foreach (var (key, value) in items) data[key] = value;
         }
         return data;
     }

@@ -51,6 +51,7 @@ internal static class ServerEndpointExtensions
         app.MapStatusApi();
         app.MapOutboxApi();
         app.MapAuditApi();
+        Features.Secrets.SecretsApi.MapSecretsApi(app);
         Features.Users.UsersApi.MapUsersApi(app);
         Features.ConfigHub.ConfigHubExtensions.MapConfigHub(app);
         Features.Instances.InstancesApi.MapInstancesApi(app);

@@ -46,6 +46,7 @@ internal static class ServerServiceCollectionExtensions
         services.AddSingleton<OutboxReconciler>();
         services.AddSingleton<ParkedReleases>();
         services.AddSingleton<AppService>();
+        services.AddSingleton<Features.Secrets.SecretKeyRing>();
         services.AddSingleton<DraftService>();
         services.AddSingleton(sp => new Features.Gateway.RoutesPublishCheck(
             sp.GetRequiredService<Features.Registry.RegistryView>(),

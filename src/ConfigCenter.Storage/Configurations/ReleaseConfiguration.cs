@@ -14,5 +14,6 @@ internal sealed class ReleaseConfiguration : IEntityTypeConfiguration<ReleaseEnt
         builder.HasIndex(r => r.PublishedAt);
         builder.Property(r => r.Format).HasMaxLength(16).HasConversion(NamespaceFormatConverter.Instance);
         builder.Property(r => r.Generation).HasMaxLength(32).HasDefaultValue("");
+        builder.Property(r => r.SecretKeysJson).HasDefaultValue("");
     }
 }

@@ -15,6 +15,8 @@ public sealed class ReleaseEntity
     public string Generation { get; set; } = "";
     /// <summary>The flat items as canonical JSON.</summary>
     public required string ItemsJson { get; set; }
+    /// <summary>The keys of <see cref="ItemsJson"/> whose values are secret envelopes, as a JSON array; empty when none.</summary>
+    public string SecretKeysJson { get; set; } = "";
     /// <summary>The original document text (json/yaml) or empty.</summary>
     public string Content { get; set; } = "";
     /// <summary>Comments of properties items, keyed by item key, as JSON; empty when none.</summary>

@@ -4,8 +4,8 @@ using ConfigCenter.Core;
 namespace ConfigCenter.Server.Features.Audit;
 
 /// <summary>
-/// The one place that decides which values the audit trail must not hold in clear. Today by the key's name;
-/// when keys get a Secret flag, this is where it is consulted.
+/// The one place that decides which values the audit trail must not hold in clear: items marked secret, and any key
+/// whose name looks secret. Secret values are masked, not encrypted: the audit trail never holds them in any form.
 /// </summary>
 internal static partial class AuditMasking
 {
@@ -18,13 +18,14 @@ internal static partial class AuditMasking
     public static bool LooksSecret(string key) => SecretLookingKey().IsMatch(key);
 
     /// <summary>The value as the audit trail may store it: masked when the key looks secret.</summary>
-    public static string? Value(string key, string? value) => value is not null && LooksSecret(key) ? Masked : value;
+    public static string? Value(string key, string? value, bool secret = false) => value is not null && (secret || LooksSecret(key)) ? Masked : value;
 
     /// <summary>Items keyed by configuration key, with secret-looking values masked, in key order.</summary>
-    public static SortedDictionary<string, string?> Items(IEnumerable<KeyValuePair<string, string?>> items)
+    public static SortedDictionary<string, string?> Items(IEnumerable<KeyValuePair<string, string?>> items, IReadOnlyCollection<string>? secretKeys = null)
     {
+        var secret = new HashSet<string>(secretKeys ?? [], StringComparer.OrdinalIgnoreCase);
         var masked = new SortedDictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var (key, value) in items) masked[key] = Value(key, value);
+        foreach (var (key, value) in items) masked[key] = Value(key, value, secret.Contains(key));
         return masked;
     }
 

@@ -14,8 +14,8 @@ public sealed record DraftView(
     public string ETag => $"\"{Version}\"";
 }
 
-/// <summary>The body of <c>PUT …/items/{key}</c>.</summary>
-public sealed record SetItemRequest(string? Value, string? Comment);
+/// <summary>The body of <c>PUT …/items/{key}</c>; <c>secret</c> true/false marks or unmarks the item, absent keeps its flag.</summary>
+public sealed record SetItemRequest(string? Value, string? Comment, bool? Secret = null);
 
 /// <summary>The body of <c>PUT …/content</c>.</summary>
 public sealed record SetContentRequest(string? Content);

@@ -38,10 +38,11 @@ internal static class DraftChanges
                 existing.Key = item.Key;
                 existing.Value = item.Value;
                 existing.Comment = item.Comment;
+                existing.IsSecret = item.Secret;
             }
             else
             {
-                draft.Items.Add(new DraftItemEntity { Key = item.Key, NormalizedKey = normalized, Value = item.Value, Comment = item.Comment });
+                draft.Items.Add(new DraftItemEntity { Key = item.Key, NormalizedKey = normalized, Value = item.Value, Comment = item.Comment, IsSecret = item.Secret });
             }
         }
     }

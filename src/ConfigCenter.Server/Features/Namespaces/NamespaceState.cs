@@ -25,7 +25,7 @@ internal sealed record NamespaceState(NamespaceEntity Namespace, string Environm
 
     /// <summary>The draft's properties items, sorted by key (case-insensitively) as the editor shows them.</summary>
     public IReadOnlyList<DraftItem> Items { get; } = [.. (Draft?.Items ?? []).OrderBy(i => i.Key, StringComparer.OrdinalIgnoreCase)
-        .Select(i => new DraftItem(i.Key, i.Value, i.Comment))];
+        .Select(i => new DraftItem(i.Key, i.Value, i.Comment, i.IsSecret))];
 
     /// <summary>True when publishing would change what is live.</summary>
     public bool HasChanges => HasChangesFrom(Format, Items, Content, Head);

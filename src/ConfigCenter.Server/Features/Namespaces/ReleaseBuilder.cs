@@ -17,7 +17,8 @@ internal sealed record BuiltRelease(ReleaseEntity Entity, ReleaseDocument Docume
 internal static class ReleaseBuilder
 {
     public static BuiltRelease Build(NamespaceEntity ns, string env, long revision, IReadOnlyDictionary<string, string?> items,
-        string content, string commentsJson, string? message, string user, DateTimeOffset at, long? rolledBackFrom)
+        string content, string commentsJson, string? message, string user, DateTimeOffset at, long? rolledBackFrom,
+        IReadOnlyCollection<string>? secretKeys = null)
     {
         var sorted = ReleaseChecksum.Sort(items);
         var canonical = ReleaseChecksum.CanonicalizeSorted(sorted);
@@ -37,6 +38,7 @@ internal static class ReleaseBuilder
             PublishedAt = at,
             Checksum = ReleaseChecksum.OfCanonical(canonical),
             RolledBackFrom = rolledBackFrom,
+            SecretKeysJson = ReleaseMapper.SecretKeysJson(secretKeys ?? []),
         };
         // The document's items in the caller's order: only the checksum needs the canonical form, and it has it.
         var document = ReleaseMapper.ToDocument(entity, items);

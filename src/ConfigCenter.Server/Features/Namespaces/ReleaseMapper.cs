@@ -23,7 +23,18 @@ internal static class ReleaseMapper
         Message = release.Message,
         Checksum = release.Checksum,
         Items = items,
+        SecretKeys = SecretKeysOf(release),
     };
+
+    /// <summary>The keys whose values are secret envelopes; empty for releases without secrets.</summary>
+    public static IReadOnlyList<string> SecretKeysOf(ReleaseEntity release) =>
+        string.IsNullOrEmpty(release.SecretKeysJson)
+            ? []
+            : JsonSerializer.Deserialize(release.SecretKeysJson, ContractsJsonContext.Default.ListString) ?? [];
+
+    /// <summary>The stored form of <see cref="SecretKeysOf"/>: "" when none, so releases without secrets look as they always did.</summary>
+    public static string SecretKeysJson(IReadOnlyCollection<string> secretKeys) =>
+        secretKeys.Count == 0 ? "" : JsonSerializer.Serialize(secretKeys.Order(StringComparer.Ordinal).ToList(), ContractsJsonContext.Default.ListString);
 
     /// <summary>The document's wire bytes (as the outbox, etcd and the read endpoint carry them).</summary>
     public static byte[] ToBytes(ReleaseEntity release) =>

@@ -25,6 +25,7 @@ public sealed class ReleaseService(
     DraftNotifier drafts,
     Gateway.RoutesPublishCheck routesCheck,
     Telemetry.ServerMetrics metrics,
+    Secrets.SecretKeyRing secretKeys,
     IOptions<ConfigCenterServerOptions> options,
     TimeProvider time,
     ILogger<ReleaseService> logger)
@@ -111,7 +112,9 @@ public sealed class ReleaseService(
         var items = flattened.Items ?? throw ConfigCenterException.Invalid(flattened.Error!);
         await routesCheck.CheckAsync(db, state.Namespace, env, items, ct);
         var comments = state.Items.Where(i => i.Comment.Length > 0).ToDictionary(i => i.Key, i => (string?)i.Comment, StringComparer.Ordinal);
-        var built = Build(state, items, state.Content, comments, message, user, null);
+        // Secret items are sealed in the draft already (under the current environment key), so they publish as they are.
+        var secret = state.Items.Where(i => i.Secret).Select(i => i.Key).ToList();
+        var built = Build(state, items, state.Content, comments, message, user, null, secret);
         // Properties compare by checksum (computed once, by the builder), documents by their text.
         var unchanged = state.Head is { } head && (state.Format == NamespaceFormat.Properties
             ? string.Equals(built.Entity.Checksum, head.Checksum, StringComparison.Ordinal)
@@ -130,19 +133,20 @@ public sealed class ReleaseService(
         var current = state.Head ?? throw new InvalidOperationException($"{app}/{env}/{ns} has r{revision} but no newest release.");
         if (current.Checksum == target.Checksum && current.Content == target.Content)
             throw ConfigCenterException.Conflict($"Nothing to roll back: the current release r{current.Revision} already equals r{revision}.");
-        var items = ReleaseMapper.ItemsOf(target);
+        var secret = ReleaseMapper.SecretKeysOf(target);
+        var items = await SealedWithCurrentKeyAsync(state, ReleaseMapper.ItemsOf(target), secret, ct);
         // A release that passed the check when it was published may be refused now (its service gone, say): rolling
         // back to it publishes it again, so it meets the same check as a publish.
         await routesCheck.CheckAsync(db, state.Namespace, env, items, ct);
         var comments = string.IsNullOrEmpty(target.CommentsJson)
             ? new Dictionary<string, string?>()
             : System.Text.Json.JsonSerializer.Deserialize(target.CommentsJson, ContractsJsonContext.Default.DictionaryStringString) ?? [];
-        var built = Build(state, items, target.Content, comments, string.IsNullOrWhiteSpace(message) ? $"Rollback to r{revision}" : message, user, revision);
+        var built = Build(state, items, target.Content, comments, string.IsNullOrWhiteSpace(message) ? $"Rollback to r{revision}" : message, user, revision, secret);
 
         // After a rollback the editor shows what is live, not the abandoned draft.
         var draft = await DraftChanges.LoadForEditAsync(db, app, env, ns, ct);
         DraftChanges.ReplaceItems(db, draft, state.Format == NamespaceFormat.Properties
-            ? items.Select(i => new DraftItem(i.Key, i.Value, comments.TryGetValue(i.Key, out var comment) ? comment ?? "" : ""))
+            ? items.Select(i => new DraftItem(i.Key, i.Value, comments.TryGetValue(i.Key, out var comment) ? comment ?? "" : "", secret.Contains(i.Key)))
             : []);
         draft.Content = target.Content;
         DraftChanges.Touch(draft, user, built.Entity.PublishedAt);
@@ -152,10 +156,32 @@ public sealed class ReleaseService(
     }
 
     private BuiltRelease Build(NamespaceState state, IReadOnlyDictionary<string, string?> items, string content,
-        IReadOnlyDictionary<string, string?> comments, string? message, string user, long? rolledBackFrom) =>
+        IReadOnlyDictionary<string, string?> comments, string? message, string user, long? rolledBackFrom, IReadOnlyCollection<string> secret) =>
         ReleaseBuilder.Build(state.Namespace, state.Environment, (state.Head?.Revision ?? 0) + 1, items, content,
             comments.Count == 0 ? "" : System.Text.Json.JsonSerializer.Serialize(comments, ContractsJsonContext.Default.DictionaryStringString),
-            message, user, time.GetUtcNow(), rolledBackFrom);
+            message, user, time.GetUtcNow(), rolledBackFrom, secret);
+
+    /// <summary>
+    /// A rollback target's items with its secret envelopes under the environment's current key: a release from before a key
+    /// rotation must not go out sealed with a key the clients may no longer have.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, string?>> SealedWithCurrentKeyAsync(NamespaceState state, IReadOnlyDictionary<string, string?> items,
+        IReadOnlyList<string> secret, CancellationToken ct)
+    {
+        if (secret.Count == 0) return items;
+        var current = await secretKeys.CurrentAsync(state.Environment, ct);
+        if (secret.All(k => SecretEnvelope.TryGetKeyId(items.GetValueOrDefault(k), out var id) && id == current.KeyId)) return items;
+        var all = await secretKeys.AllAsync(state.Environment, ct);
+        var resealed = new Dictionary<string, string?>(items, StringComparer.Ordinal);
+        foreach (var key in secret)
+        {
+            if (resealed.GetValueOrDefault(key) is not { } envelope) continue;
+            if (!SecretEnvelope.TryOpen(all, state.Namespace.AppId, state.Environment, state.Namespace.Name, key, envelope, out var plain, out var error))
+                throw ConfigCenterException.Conflict($"Cannot roll back {state.Namespace.AppId}/{state.Environment}/{state.Namespace.Name}: {error}.");
+            resealed[key] = SecretEnvelope.Seal(current.Key, state.Namespace.AppId, state.Environment, state.Namespace.Name, key, plain);
+        }
+        return resealed;
+    }
 
     /// <summary>Commits the release, its outbox row and its audit entry in one transaction, then updates the cache and wakes the relay.</summary>
     private async Task<ReleaseSummary> CommitAsync(ConfigCenterDbContext db, NamespaceEntity ns, BuiltRelease built, string user, CancellationToken ct)

@@ -103,7 +103,8 @@ public sealed partial class EditorPage : UiPageBase, IDisposable
     // The live release is in memory already (it is what clients read); the database is the fallback.
     private async Task<LiveRelease> LiveAsync(long revision)
     {
-        if (Cache.Get(Env, App, Ns)?.Document is { } document && document.Revision == revision) return new LiveRelease(revision, document.Items);
+        if (Cache.Get(Env, App, Ns)?.Document is { } document && document.Revision == revision)
+            return new LiveRelease(revision, Secrets.SecretMasking.Items(document.Items, document.SecretKeys));
         var release = await Reader.GetAsync(App, Env, Ns, revision, CancellationToken.None);
         return new LiveRelease(release.Revision, release.Items);
     }
@@ -138,7 +139,7 @@ public sealed partial class EditorPage : UiPageBase, IDisposable
         {
             if (HasPendingInput || _saving)
             {
-                _live = new LiveRelease(document.Revision, document.Items);
+                _live = new LiveRelease(document.Revision, Secrets.SecretMasking.Items(document.Items, document.SecretKeys));
             }
             else
             {
@@ -149,7 +150,19 @@ public sealed partial class EditorPage : UiPageBase, IDisposable
         });
     }
 
-    private Task<bool> SaveItemAsync(ItemEdit edit) => SaveAsync($"{edit.Key} = {edit.Value}", async (version, user) =>
+    private Task<bool> SaveItemAsync(ItemEdit edit)
+    {
+        // A rename is a delete and an add: the add would neither carry the secret flag nor (with only the mask in hand) the value.
+        if (edit.OriginalKey is { } renamed && !string.Equals(renamed, edit.Key, StringComparison.Ordinal)
+            && _draft?.Items.Any(i => i.Secret && string.Equals(i.Key, renamed, StringComparison.Ordinal)) == true)
+        {
+            Snackbar.Add($"'{renamed}' is secret and cannot be renamed: add the new key, mark it secret, then delete '{renamed}'.", Severity.Warning);
+            return Task.FromResult(false);
+        }
+        return SaveEditAsync(edit);
+    }
+
+    private Task<bool> SaveEditAsync(ItemEdit edit) => SaveAsync($"{edit.Key} = {edit.Value}", async (version, user) =>
     {
         if (edit.OriginalKey is { } original && !string.Equals(original, edit.Key, StringComparison.Ordinal))
         {
@@ -158,6 +171,23 @@ public sealed partial class EditorPage : UiPageBase, IDisposable
         var (_, _, next) = await Drafts.SetItemAsync(App, Env, Ns, edit.Key, new SetItemRequest(edit.Value, edit.Comment), version, user, CancellationToken.None);
         return next;
     });
+
+    private Task<bool> SetSecretAsync(string key, bool secret) => SaveAsync($"{(secret ? "mark" : "unmark")} {key} secret",
+        (version, user) => Drafts.SetSecretAsync(App, Env, Ns, key, secret, version, user, CancellationToken.None));
+
+    private async Task<string?> RevealAsync(string key)
+    {
+        try
+        {
+            await RequireAsync(Auth.AppRight.Edit, App, Env);
+            return (await Drafts.RevealAsync(App, Env, Ns, key, await UserNameAsync(), CancellationToken.None)).Value ?? "(null)";
+        }
+        catch (ConfigCenterException e)
+        {
+            Snackbar.Add(e.Message, Severity.Error);
+            return null;
+        }
+    }
 
     private Task<bool> DeleteItemAsync(string key) => SaveAsync($"delete {key}",
         (version, user) => Drafts.DeleteItemAsync(App, Env, Ns, key, version, user, CancellationToken.None));

@@ -9,7 +9,7 @@ public enum KeyState
 }
 
 /// <summary>One row of the properties grid.</summary>
-public sealed record EditorRow(string Key, string? Value, string Comment, KeyState State, string? LiveValue);
+public sealed record EditorRow(string Key, string? Value, string Comment, KeyState State, string? LiveValue, bool Secret = false);
 
 /// <summary>An edit the grid asks the page to save; <paramref name="OriginalKey"/> is null for a new key.</summary>
 public sealed record ItemEdit(string? OriginalKey, string Key, string? Value, string Comment);

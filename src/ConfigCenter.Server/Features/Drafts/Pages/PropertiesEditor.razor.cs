@@ -43,6 +43,18 @@ public sealed partial class PropertiesEditor
 
     [Parameter] public string GridHeight { get; set; } = "calc(100vh - 400px)";
 
+    /// <summary>Whether the user may edit: the lock toggle and the reveal button show only then.</summary>
+    [Parameter] public bool CanEdit { get; set; }
+
+    /// <summary>Marks (true) or unmarks (false) a key secret; returns false when it was refused.</summary>
+    [Parameter] public Func<string, bool, Task<bool>>? OnSetSecret { get; set; }
+
+    /// <summary>Reveals a secret key's value (an audited action); null when it was refused.</summary>
+    [Parameter] public Func<string, Task<string?>>? OnReveal { get; set; }
+
+    // Values revealed in this view, by key; forgotten whenever the rows are rebuilt (after any save or reload).
+    private readonly Dictionary<string, string?> _revealed = new(ConfigKeys.Comparer);
+
     /// <summary>True while a row is being edited or a new key typed, so the page does not replace the rows under the user.</summary>
     public bool HasPendingInput => _editing is not null || !string.IsNullOrEmpty(_newKey);
 
@@ -54,11 +66,43 @@ public sealed partial class PropertiesEditor
     {
         if (ReferenceEquals(_renderedItems, Items)) return;
         _renderedItems = Items;
+        _revealed.Clear();
         _rows = BuildRows(Items, LiveItems);
         var draftKeys = Items.Select(i => i.Key).ToHashSet(ConfigKeys.Comparer);
         RemovedKeys = LiveItems is null ? [] : [.. LiveItems.Keys.Where(k => !draftKeys.Contains(k)).Order(ConfigKeys.Comparer)];
         if (_editing is not null && !_rows.Any(r => ConfigKeys.Comparer.Equals(r.Key, _editing.Key))) _editing = null;
         await ApplyFilterAsync();
+    }
+
+    private string DisplayValue(EditorRow row) => row.Secret && _revealed.TryGetValue(row.Key, out var revealed) ? revealed ?? "(null)" : row.Value ?? "(null)";
+
+    private async Task ToggleSecretAsync(EditorRow row)
+    {
+        if (OnSetSecret is null) return;
+        _busy = true;
+        try
+        {
+            await OnSetSecret(row.Key, !row.Secret);
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private async Task RevealAsync(EditorRow row)
+    {
+        if (OnReveal is null) return;
+        if (_revealed.Remove(row.Key))
+        {
+            if (_grid is not null) await _grid.ReloadServerData();
+            return;
+        }
+        if (await OnReveal(row.Key) is { } value)
+        {
+            _revealed[row.Key] = value;
+            if (_grid is not null) await _grid.ReloadServerData();
+        }
     }
 
     internal static List<EditorRow> BuildRows(IReadOnlyList<DraftItem> items, IReadOnlyDictionary<string, string?>? live)
@@ -70,7 +114,7 @@ public sealed partial class PropertiesEditor
         {
             var state = !liveByKey.TryGetValue(item.Key, out var liveValue) ? KeyState.Added
                 : string.Equals(liveValue, item.Value, StringComparison.Ordinal) ? KeyState.Unchanged : KeyState.Changed;
-            rows.Add(new EditorRow(item.Key, item.Value, item.Comment, state, liveValue));
+            rows.Add(new EditorRow(item.Key, item.Value, item.Comment, state, liveValue, item.Secret));
         }
         return rows;
     }
@@ -127,7 +171,8 @@ public sealed partial class PropertiesEditor
     {
         _editing = row;
         _editKey = row.Key;
-        _editValue = row.Value;
+        // A revealed secret is edited with its value; otherwise with the mask, which saving keeps as it is.
+        _editValue = row.Secret && _revealed.TryGetValue(row.Key, out var revealed) ? revealed : row.Value;
         _editComment = row.Comment;
     }
 
