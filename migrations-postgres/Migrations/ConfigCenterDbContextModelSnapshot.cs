@@ -263,6 +263,9 @@ namespace ConfigCenter.Migrations.Postgres.Migrations
                     b.Property<int>("DraftId")
                         .HasColumnType("integer");
 
+                    b.Property<bool>("IsSecret")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(512)
@@ -295,6 +298,9 @@ namespace ConfigCenter.Migrations.Postgres.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<bool>("RequiresReview")
+                        .HasColumnType("boolean");
+
                     b.Property<int>("SortOrder")
                         .HasColumnType("integer");
 
@@ -307,20 +313,63 @@ namespace ConfigCenter.Migrations.Postgres.Migrations
                         {
                             Id = "dev",
                             Name = "Development",
+                            RequiresReview = false,
                             SortOrder = 0
                         },
                         new
                         {
                             Id = "test",
                             Name = "Test",
+                            RequiresReview = false,
                             SortOrder = 1
                         },
                         new
                         {
                             Id = "prod",
                             Name = "Production",
+                            RequiresReview = false,
                             SortOrder = 2
                         });
+                });
+
+            modelBuilder.Entity("ConfigCenter.Storage.Entities.EnvironmentSecretKeyEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("EnvironmentId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("ProtectedKey")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long?>("RetiredAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EnvironmentId")
+                        .IsUnique()
+                        .HasFilter("\"RetiredAt\" IS NULL");
+
+                    b.HasIndex("EnvironmentId", "KeyId")
+                        .IsUnique();
+
+                    b.ToTable("EnvironmentSecretKeys", (string)null);
                 });
 
             modelBuilder.Entity("ConfigCenter.Storage.Entities.NamespaceEntity", b =>
@@ -403,6 +452,10 @@ namespace ConfigCenter.Migrations.Postgres.Migrations
 
                     b.Property<long>("Revision")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("character varying(55)");
 
                     b.HasKey("Id");
 
@@ -510,6 +563,9 @@ namespace ConfigCenter.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("EmergencyReason")
+                        .HasColumnType("text");
+
                     b.Property<string>("EnvironmentId")
                         .IsRequired()
                         .HasColumnType("text");
@@ -545,11 +601,20 @@ namespace ConfigCenter.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("RequestedBy")
+                        .HasColumnType("text");
+
                     b.Property<long>("Revision")
                         .HasColumnType("bigint");
 
                     b.Property<long?>("RolledBackFrom")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("SecretKeysJson")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("");
 
                     b.HasKey("Id");
 
@@ -559,6 +624,102 @@ namespace ConfigCenter.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("Releases", (string)null);
+                });
+
+            modelBuilder.Entity("ConfigCenter.Storage.Entities.ReleaseRequestEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AppId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("BaseRevision")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Comment")
+                        .HasColumnType("text");
+
+                    b.Property<string>("CommentsJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("DiffJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("EnvironmentId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Generation")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("ItemsJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Namespace")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
+
+                    b.Property<long?>("ReleaseRevision")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("SecretKeysJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Status")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("AppId", "EnvironmentId", "Namespace");
+
+                    b.ToTable("ReleaseRequests", (string)null);
                 });
 
             modelBuilder.Entity("ConfigCenter.Storage.Entities.ServerSecretEntity", b =>

@@ -674,6 +674,10 @@ namespace ConfigCenter.Migrations.Migrations
                     b.Property<long?>("ReleaseRevision")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SecretKeysJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Status")
                         .IsConcurrencyToken()
                         .IsRequired()
@@ -687,6 +691,8 @@ namespace ConfigCenter.Migrations.Migrations
                     b.HasIndex("AppId", "EnvironmentId", "Namespace");
 
                     b.ToTable("ReleaseRequests", (string)null);
+                });
+
             modelBuilder.Entity("ConfigCenter.Storage.Entities.ServerSecretEntity", b =>
                 {
                     b.Property<string>("Name")

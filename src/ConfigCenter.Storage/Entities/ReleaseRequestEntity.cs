@@ -23,6 +23,8 @@ public sealed class ReleaseRequestEntity
     public string Content { get; set; } = "";
     /// <summary>Comments of properties items, keyed by item key, as JSON; empty when none.</summary>
     public string CommentsJson { get; set; } = "";
+    /// <summary>The keys whose values in <see cref="ItemsJson"/> are sealed secret envelopes, as JSON; "" when none.</summary>
+    public string SecretKeysJson { get; set; } = "";
     /// <summary>The diff against the base release as JSON (added, changed, removed).</summary>
     public required string DiffJson { get; set; }
     public string Message { get; set; } = "";

@@ -70,12 +70,17 @@ public sealed class ReleaseService(
                 $"Request {request.Id} was made against r{request.BaseRevision} of {request.AppId}/{request.EnvironmentId}/{request.Namespace}, " +
                 $"which is now at r{state.Head?.Revision ?? 0}. It can no longer be approved; withdraw it and request review again.");
         }
-        IReadOnlyDictionary<string, string?> items = System.Text.Json.JsonSerializer.Deserialize(request.ItemsJson, ContractsJsonContext.Default.DictionaryStringString) ?? [];
+        IReadOnlyDictionary<string, string?> snapshot = System.Text.Json.JsonSerializer.Deserialize(request.ItemsJson, ContractsJsonContext.Default.DictionaryStringString) ?? [];
+        var secret = string.IsNullOrEmpty(request.SecretKeysJson)
+            ? []
+            : System.Text.Json.JsonSerializer.Deserialize(request.SecretKeysJson, ContractsJsonContext.Default.ListString) ?? [];
+        // Sealed when requested; the environment key may have been rotated since, so seal with the current one (as rollback does).
+        var items = await SealedWithCurrentKeyAsync(state, snapshot, secret, ct);
         await routesCheck.CheckAsync(db, state.Namespace, request.EnvironmentId, items, ct);
         var comments = string.IsNullOrEmpty(request.CommentsJson)
             ? new Dictionary<string, string?>()
             : System.Text.Json.JsonSerializer.Deserialize(request.CommentsJson, ContractsJsonContext.Default.DictionaryStringString) ?? [];
-        var built = Build(state, items, request.Content, comments, request.Message, approver, null);
+        var built = Build(state, items, request.Content, comments, request.Message, approver, null, secret);
         built.Entity.RequestedBy = request.Author;
         alongside(db, built.Entity);
         using var activity = Telemetry.ServerTracing.StartPublish("release.approve", request.AppId, request.EnvironmentId, request.Namespace);

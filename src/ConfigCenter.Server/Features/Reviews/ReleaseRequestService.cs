@@ -72,9 +72,12 @@ public sealed class ReleaseRequestService(
         var baseRevision = state.Head?.Revision ?? 0;
         var now = time.GetUtcNow();
         // Built like the release it would become, so a request that could never be published (too large) is refused now.
-        var built = ReleaseBuilder.Build(state.Namespace, env, baseRevision + 1, items, state.Content, commentsJson, message, author, now, null);
-        var live = await LiveItemsAsync(db, app, env, ns, baseRevision, ct);
-        var diff = ItemsDiffer.Compare(live, items);
+        // Secret values are sealed in the draft already; the snapshot keeps them sealed and the diff shows them masked
+        // (a key secret on either side: a value unmarked since the live release was an envelope there).
+        var secret = state.Items.Where(i => i.Secret).Select(i => i.Key).ToList();
+        var built = ReleaseBuilder.Build(state.Namespace, env, baseRevision + 1, items, state.Content, commentsJson, message, author, now, null, secret);
+        var (live, liveSecret) = await LiveItemsAsync(db, app, env, ns, baseRevision, ct);
+        var diff = Secrets.SecretMasking.Diff(ItemsDiffer.Compare(live, items), [.. secret, .. liveSecret]);
         var request = new ReleaseRequestEntity
         {
             AppId = app,
@@ -86,6 +89,7 @@ public sealed class ReleaseRequestService(
             ItemsJson = built.Entity.ItemsJson,
             Content = built.Entity.Content,
             CommentsJson = commentsJson,
+            SecretKeysJson = ReleaseMapper.SecretKeysJson(secret),
             DiffJson = JsonSerializer.Serialize(diff, DiffJson),
             Message = built.Entity.Message,
             Author = author,
@@ -243,11 +247,12 @@ public sealed class ReleaseRequestService(
 
     private static ConfigCenterException Forbidden(string detail) => new(StatusCodes.Status403Forbidden, "Forbidden", detail);
 
-    private static async Task<IReadOnlyDictionary<string, string?>> LiveItemsAsync(ConfigCenterDbContext db, string app, string env, string ns, long revision, CancellationToken ct)
+    private static async Task<(IReadOnlyDictionary<string, string?> Items, IReadOnlyList<string> SecretKeys)> LiveItemsAsync(
+        ConfigCenterDbContext db, string app, string env, string ns, long revision, CancellationToken ct)
     {
-        if (revision == 0) return new Dictionary<string, string?>();
-        var json = await ReleaseQueries.Of(db, app, env, ns).Where(r => r.Revision == revision).Select(r => r.ItemsJson).FirstAsync(ct);
-        return JsonSerializer.Deserialize(json, ContractsJsonContext.Default.DictionaryStringString) ?? [];
+        if (revision == 0) return (new Dictionary<string, string?>(), []);
+        var release = await ReleaseQueries.Of(db, app, env, ns).Where(r => r.Revision == revision).FirstAsync(ct);
+        return (ReleaseMapper.ItemsOf(release), ReleaseMapper.SecretKeysOf(release));
     }
 
     // A pending request is stale once its namespace has another newest release (or was deleted and created again).

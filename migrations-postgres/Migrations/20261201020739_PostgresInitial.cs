@@ -98,11 +98,29 @@ namespace ConfigCenter.Migrations.Postgres.Migrations
                 {
                     Id = table.Column<string>(type: "character varying(63)", maxLength: 63, nullable: false),
                     Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    SortOrder = table.Column<int>(type: "integer", nullable: false)
+                    SortOrder = table.Column<int>(type: "integer", nullable: false),
+                    RequiresReview = table.Column<bool>(type: "boolean", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Environments", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "EnvironmentSecretKeys",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    EnvironmentId = table.Column<string>(type: "character varying(63)", maxLength: 63, nullable: false),
+                    KeyId = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    ProtectedKey = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    RetiredAt = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_EnvironmentSecretKeys", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -119,11 +137,43 @@ namespace ConfigCenter.Migrations.Postgres.Migrations
                     Attempts = table.Column<int>(type: "integer", nullable: false),
                     LastError = table.Column<string>(type: "text", nullable: true),
                     DeliveredAt = table.Column<long>(type: "bigint", nullable: true),
-                    ParkedAt = table.Column<long>(type: "bigint", nullable: true)
+                    ParkedAt = table.Column<long>(type: "bigint", nullable: true),
+                    TraceParent = table.Column<string>(type: "character varying(55)", maxLength: 55, nullable: true)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Outbox", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ReleaseRequests",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    AppId = table.Column<string>(type: "character varying(63)", maxLength: 63, nullable: false),
+                    EnvironmentId = table.Column<string>(type: "character varying(63)", maxLength: 63, nullable: false),
+                    Namespace = table.Column<string>(type: "character varying(63)", maxLength: 63, nullable: false),
+                    Generation = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    BaseRevision = table.Column<long>(type: "bigint", nullable: false),
+                    Format = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    ItemsJson = table.Column<string>(type: "text", nullable: false),
+                    Content = table.Column<string>(type: "text", nullable: false),
+                    CommentsJson = table.Column<string>(type: "text", nullable: false),
+                    SecretKeysJson = table.Column<string>(type: "text", nullable: false),
+                    DiffJson = table.Column<string>(type: "text", nullable: false),
+                    Message = table.Column<string>(type: "text", nullable: false),
+                    Author = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    DecidedBy = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    DecidedAt = table.Column<long>(type: "bigint", nullable: true),
+                    Comment = table.Column<string>(type: "text", nullable: true),
+                    ReleaseRevision = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ReleaseRequests", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -139,13 +189,16 @@ namespace ConfigCenter.Migrations.Postgres.Migrations
                     Format = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     Generation = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false, defaultValue: ""),
                     ItemsJson = table.Column<string>(type: "text", nullable: false),
+                    SecretKeysJson = table.Column<string>(type: "text", nullable: false, defaultValue: ""),
                     Content = table.Column<string>(type: "text", nullable: false),
                     CommentsJson = table.Column<string>(type: "text", nullable: false),
                     Message = table.Column<string>(type: "text", nullable: false),
                     PublishedBy = table.Column<string>(type: "text", nullable: false),
                     PublishedAt = table.Column<long>(type: "bigint", nullable: false),
                     Checksum = table.Column<string>(type: "text", nullable: false),
-                    RolledBackFrom = table.Column<long>(type: "bigint", nullable: true)
+                    RolledBackFrom = table.Column<long>(type: "bigint", nullable: true),
+                    RequestedBy = table.Column<string>(type: "text", nullable: true),
+                    EmergencyReason = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -217,6 +270,7 @@ namespace ConfigCenter.Migrations.Postgres.Migrations
                     Key = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
                     NormalizedKey = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
                     Value = table.Column<string>(type: "text", nullable: true),
+                    IsSecret = table.Column<bool>(type: "boolean", nullable: false),
                     Comment = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
@@ -300,12 +354,12 @@ namespace ConfigCenter.Migrations.Postgres.Migrations
 
             migrationBuilder.InsertData(
                 table: "Environments",
-                columns: new[] { "Id", "Name", "SortOrder" },
+                columns: new[] { "Id", "Name", "RequiresReview", "SortOrder" },
                 values: new object[,]
                 {
-                    { "dev", "Development", 0 },
-                    { "prod", "Production", 2 },
-                    { "test", "Test", 1 }
+                    { "dev", "Development", false, 0 },
+                    { "prod", "Production", false, 2 },
+                    { "test", "Test", false, 1 }
                 });
 
             migrationBuilder.CreateIndex(
@@ -358,6 +412,19 @@ namespace ConfigCenter.Migrations.Postgres.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_EnvironmentSecretKeys_EnvironmentId",
+                table: "EnvironmentSecretKeys",
+                column: "EnvironmentId",
+                unique: true,
+                filter: "\"RetiredAt\" IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EnvironmentSecretKeys_EnvironmentId_KeyId",
+                table: "EnvironmentSecretKeys",
+                columns: new[] { "EnvironmentId", "KeyId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Namespaces_AppId_Name",
                 table: "Namespaces",
                 columns: new[] { "AppId", "Name" },
@@ -388,6 +455,16 @@ namespace ConfigCenter.Migrations.Postgres.Migrations
                 name: "IX_PublisherGrants_UserId_EnvironmentId_AppId",
                 table: "PublisherGrants",
                 columns: new[] { "UserId", "EnvironmentId", "AppId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReleaseRequests_AppId_EnvironmentId_Namespace",
+                table: "ReleaseRequests",
+                columns: new[] { "AppId", "EnvironmentId", "Namespace" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReleaseRequests_Status",
+                table: "ReleaseRequests",
+                column: "Status");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Releases_AppId_EnvironmentId_Namespace_Revision",
@@ -426,6 +503,9 @@ namespace ConfigCenter.Migrations.Postgres.Migrations
                 name: "Environments");
 
             migrationBuilder.DropTable(
+                name: "EnvironmentSecretKeys");
+
+            migrationBuilder.DropTable(
                 name: "Namespaces");
 
             migrationBuilder.DropTable(
@@ -436,6 +516,9 @@ namespace ConfigCenter.Migrations.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "PublisherGrants");
+
+            migrationBuilder.DropTable(
+                name: "ReleaseRequests");
 
             migrationBuilder.DropTable(
                 name: "Releases");
