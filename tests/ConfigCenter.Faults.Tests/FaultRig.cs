@@ -23,7 +23,7 @@ internal sealed class FaultRig : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly List<AcknowledgedRelease> _acknowledged = [];
-    private readonly List<ChildProcess> _clients = [];
+    private readonly List<DotnetProcess> _clients = [];
     private readonly HttpClient _probe = new() { Timeout = TimeSpan.FromSeconds(2) };
     private readonly string _root = Directory.CreateTempSubdirectory("configcenter-faults-").FullName;
     private readonly IReadOnlyDictionary<string, string?> _etcdCredentials;
@@ -40,9 +40,9 @@ internal sealed class FaultRig : IAsyncDisposable
     public EtcdCluster Etcd { get; }
     public string Prefix { get; }
     public string DataDirectory { get; }
-    public ChildProcess? Server { get; private set; }
+    public DotnetProcess? Server { get; private set; }
     public ConfigCenterApiClient Api => new(_admin ?? throw new InvalidOperationException("The server was not started."));
-    public IReadOnlyList<ChildProcess> Clients => _clients;
+    public IReadOnlyList<DotnetProcess> Clients => _clients;
 
     /// <summary>Publishes cut off without an answer (the server was killed): each may or may not have committed.</summary>
     public int InDoubt { get; set; }
@@ -96,7 +96,7 @@ internal sealed class FaultRig : IAsyncDisposable
         };
         for (var i = 0; i < Etcd.Endpoints.Count; i++) settings[$"ConfigCenter:Etcd:Endpoints:{i}"] = Etcd.Endpoints[i];
         foreach (var (key, value) in _etcdCredentials) settings[$"ConfigCenter:Etcd:{key}"] = value;
-        var server = ChildProcess.Start("src", "ConfigCenter.Server", FreePort.Get(), settings);
+        var server = DotnetProcess.Start("src", "ConfigCenter.Server", FreePort.Get(), settings);
         Server = server;
         await WaitFor.ConditionAsync(async () =>
         {
@@ -113,7 +113,7 @@ internal sealed class FaultRig : IAsyncDisposable
     }
 
     /// <summary>Starts a fault client process (etcd transport, registered as an instance) and waits until it applied the newest release.</summary>
-    public async Task<ChildProcess> StartClientAsync()
+    public async Task<DotnetProcess> StartClientAsync()
     {
         var name = $"client{_clients.Count}";
         var settings = new Dictionary<string, string?>
@@ -131,7 +131,7 @@ internal sealed class FaultRig : IAsyncDisposable
         };
         for (var i = 0; i < Etcd.Endpoints.Count; i++) settings[$"ConfigCenter:Etcd:Endpoints:{i}"] = Etcd.Endpoints[i];
         foreach (var (key, value) in _etcdCredentials) settings[$"ConfigCenter:Etcd:{key}"] = value;
-        var client = ChildProcess.Start("tests", "ConfigCenter.Faults.Client", FreePort.Get(), settings);
+        var client = DotnetProcess.Start("tests", "ConfigCenter.Faults.Client", FreePort.Get(), settings);
         _clients.Add(client);
         var newest = Last?.Revision ?? 0;
         await WaitFor.ConditionAsync(async () =>
@@ -143,7 +143,7 @@ internal sealed class FaultRig : IAsyncDisposable
     }
 
     /// <summary>What a client reports, or null when it does not answer (frozen, starting, gone).</summary>
-    public async Task<ClientState?> StateAsync(ChildProcess client)
+    public async Task<ClientState?> StateAsync(DotnetProcess client)
     {
         try
         {
@@ -187,7 +187,7 @@ internal sealed class FaultRig : IAsyncDisposable
     }
 
     /// <summary>Waits until every client applied the newest acknowledged release; returns how long that took.</summary>
-    public async Task<TimeSpan> WaitConvergedAsync(TimeSpan timeout, IEnumerable<ChildProcess>? clients = null)
+    public async Task<TimeSpan> WaitConvergedAsync(TimeSpan timeout, IEnumerable<DotnetProcess>? clients = null)
     {
         var last = Last ?? throw new InvalidOperationException("Nothing was published.");
         var stopwatch = Stopwatch.StartNew();

@@ -58,7 +58,7 @@ public sealed class DeploymentTests
         for (var i = 0; i < 3; i++) settings[$"ConfigCenter__Etcd__Endpoints__{i}"] = cluster.Endpoints[0];
         settings["ConfigCenter__CacheDirectory"] = Path.Combine(Path.GetTempPath(), $"configcenter-sample-{Guid.NewGuid():N}");
         Assert.Equal("", settings["ConfigCenter__Server__Url"]);
-        await using var sample = SampleProcess.Start(FreePort.Get(), settings);
+        await using var sample = DotnetProcess.Start("samples", "ConfigCenter.SampleService", FreePort.Get(), settings);
         using var http = new HttpClient();
 
         var greeting = await WaitFor.ValueAsync(async () =>

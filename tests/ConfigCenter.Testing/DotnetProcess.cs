@@ -5,9 +5,10 @@ using System.Globalization;
 namespace ConfigCenter.Testing;
 
 /// <summary>
-/// A built project of this repository (the gateway, the sample service) as a real child process
-/// (<c>dotnet X.dll --urls http://127.0.0.1:{port}</c>), configured through environment variables. Dispose kills it
-/// and anything it started.
+/// A built project of this repository (the server, the gateway, the sample service, the fault client) as a real child
+/// process (<c>dotnet X.dll --urls http://127.0.0.1:{port}</c>), configured through environment variables. It can be
+/// killed (<c>kill -9</c>), stopped gracefully (SIGTERM), frozen (SIGSTOP) and thawed (SIGCONT); dispose kills it and
+/// anything it started.
 /// </summary>
 public sealed class DotnetProcess : IAsyncDisposable
 {
@@ -28,6 +29,9 @@ public sealed class DotnetProcess : IAsyncDisposable
 
     /// <summary>Whether the process has ended.</summary>
     public bool HasExited => _process.HasExited;
+
+    /// <summary>Whether any line the process wrote (of the last 300) contains <paramref name="text"/>.</summary>
+    public bool Wrote(string text) => _output.Any(line => line.Contains(text, StringComparison.Ordinal));
 
     /// <summary>The last lines the process wrote, for failure messages.</summary>
     public string Output => string.Join(Environment.NewLine, _output.TakeLast(60));
@@ -74,6 +78,27 @@ public sealed class DotnetProcess : IAsyncDisposable
 
     /// <summary><c>kill -9</c>: no graceful shutdown, the registry lease is left to expire.</summary>
     public void KillHard() => _process.Kill(entireProcessTree: true);
+
+    /// <summary><c>kill -9</c> and wait until it is gone: no graceful shutdown of any kind.</summary>
+    public async Task KillHardAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>SIGSTOP: the process is frozen, its sockets stay open.</summary>
+    public Task FreezeAsync() => SignalAsync("STOP");
+
+    /// <summary>SIGCONT.</summary>
+    public Task ThawAsync() => SignalAsync("CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync().ConfigureAwait(false);
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -{signal} {_process.Id} failed with {kill.ExitCode}");
+    }
 
     /// <summary>SIGTERM: the host shuts down gracefully (revokes its lease, resigns its elections) and exits within <paramref name="timeout"/>.</summary>
     public async Task TerminateAsync(TimeSpan timeout)
