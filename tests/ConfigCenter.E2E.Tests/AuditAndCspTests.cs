@@ -83,7 +83,7 @@ public sealed class AuditAndCspTests(UiFixture fixture)
         Assert.Equal(31, rows.Count);
         Assert.All(rows.Skip(1), r => Assert.Equal("item.add", r[4]));
         Assert.Equal($"{app}/dev/application/Key0", rows[1][5]);
-        Assert.Equal("""{"key":"Key0","value":"=1+2","comment":""}""", rows[1][8]);
+        Assert.Equal("""{"key":"Key0","value":"=1+2","comment":"","secret":false}""", rows[1][8]);
 
         // The whole trail, with the failed sign-in whose user name is a formula: exported with a leading apostrophe.
         using var csv = await api.GetAsync("/api/v1/audit/export.csv?action=auth.signin.failed");

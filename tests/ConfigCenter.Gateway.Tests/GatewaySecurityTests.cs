@@ -62,6 +62,7 @@ public sealed class GatewaySecurityTests(GatewayFixture fixture)
             }
             """);
         await fixture.WaitRoutedAsync(Service, "/open/whoami", service.InstanceId);
+        await WaitForRouteAsync("/oidc/whoami");
 
         using (var anonymous = await SendAsync("/oidc/whoami", token: null)) Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         using (var wrongAudience = await SendAsync("/oidc/whoami", authority.Token(audience: "someone-else")))
@@ -162,6 +163,7 @@ public sealed class GatewaySecurityTests(GatewayFixture fixture)
             await fixture.WaitRegisteredAsync(Service, service.InstanceId);
             await fixture.PublishRoutesAsync(Routes);
             await fixture.WaitRoutedAsync(Service, "/open/whoami", service.InstanceId);
+            await WaitForRouteAsync("/key/whoami");
             return service;
         }
         catch
@@ -170,6 +172,17 @@ public sealed class GatewaySecurityTests(GatewayFixture fixture)
             throw;
         }
     }
+
+    /// <summary>
+    /// "/open" is in every release these tests publish, so it may still be routed by an earlier test's release: wait until
+    /// a route only this release has answers something other than 404 (an anonymous request to it gets 401).
+    /// </summary>
+    private Task WaitForRouteAsync(string path) =>
+        WaitFor.ConditionAsync(async () =>
+        {
+            using var probe = await SendAsync(path, token: null);
+            return probe.StatusCode != HttpStatusCode.NotFound;
+        }, TimeSpan.FromSeconds(10), $"{path} to be routed by this test's release");
 
     private async Task<HttpResponseMessage> SendAsync(string path, string? token, string? apiKey = null)
     {
