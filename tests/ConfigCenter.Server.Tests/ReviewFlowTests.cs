@@ -45,6 +45,33 @@ public sealed class ReviewFlowTests(EtcdClusterFixture etcd) : IClassFixture<Etc
     }
 
     [Fact]
+    public async Task ARequestWithASecret_ShowsItMasked_AndApprovalPublishesItSealed()
+    {
+        const string Plain = "request-secret-value-7";
+        await _admin.SetAsync(App, Env, Ns, "Db:Password", Plain);
+        (await _admin.Http.PutAsync($"{ConfigCenterApiClient.Ns(App, Env, Ns)}/items/Db%3APassword/secret", null)).EnsureSuccessStatusCode();
+
+        using var published = await _alice.PostAsJsonAsync(Releases, new { message = "with a secret" });
+        Assert.Equal(HttpStatusCode.Accepted, published.StatusCode);
+        var id = (await published.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        var path = $"{ConfigCenterApiClient.Ns(App, Env, Ns)}/requests/{id}";
+
+        // The reviewer sees that the secret is added, never its value nor its envelope.
+        var raw = await (await _bob.GetAsync(path)).Content.ReadAsStringAsync();
+        Assert.DoesNotContain(Plain, raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("ccsecret:", raw, StringComparison.Ordinal);
+        var added = JsonDocument.Parse(raw).RootElement.GetProperty("diff").GetProperty("added").EnumerateArray()
+            .Single(e => e.GetProperty("key").GetString() == "Db:Password");
+        Assert.Equal("******", added.GetProperty("newValue").GetString());
+
+        using (var approve = await _bob.PostAsJsonAsync($"{path}/approve", new { })) Assert.True(approve.IsSuccessStatusCode, await approve.Content.ReadAsStringAsync());
+        var document = await EtcdDocuments.WaitForAsync(etcd.Cluster, _host.Prefix, Env, App, Ns, 1);
+        Assert.Contains("Db:Password", document.SecretKeys);
+        Assert.StartsWith("ccsecret:v1:", document.Items["Db:Password"], StringComparison.Ordinal);
+        Assert.DoesNotContain(Plain, JsonSerializer.Serialize(document), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Publish_CreatesASnapshotRequest_OnlyAnotherPublisherApproves_AndTheSnapshotReachesEtcd()
     {
         var environments = await _admin.GetJsonAsync("/api/v1/environments");
