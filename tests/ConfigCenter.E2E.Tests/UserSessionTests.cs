@@ -109,6 +109,7 @@ public sealed class UserSessionTests(UiFixture fixture)
         var recent = page.Locator("[data-testid=recent-releases]");
         await Expect(recent).ToContainTextAsync("seen");
         Assert.DoesNotContain("unseen", await recent.InnerTextAsync(), StringComparison.Ordinal);
+        await UiFixture.ShotAsync(page, "29-dashboard-as-viewer");
         await page.GotoAsync("/apps");
         await Expect(page.Locator("[data-testid=apps-table] tbody tr")).ToHaveCountAsync(1);
         await Expect(page.Locator("[data-testid=apps-table] tbody")).ToContainTextAsync("seen");
