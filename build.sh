@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ConfigCenter build entry point (the README's commands).
-#   ./build.sh test        install etcd + chromium if missing, build once, run every tests/*Tests project,
-#                          print "N passed, N failed" as the last line; non-zero exit on any failure
+#   ./build.sh test        install etcd + chromium if missing, build once, run every tests/*Tests project (TEST_JOBS=2 at
+#                          a time, the slowest first), print "N passed, N failed" as the last line; non-zero exit on any failure
 #   ./build.sh run  [...]  run the server (arguments go to the app)
 #   ./build.sh gateway [...] run the gateway (src/ConfigCenter.Gateway; arguments go to the app, e.g. --urls)
 #   ./build.sh bench [...] run the benchmarks in Release (arguments go to BenchmarkDotNet)
@@ -26,6 +26,9 @@ export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 SOLUTION="ConfigCenter.sln"
 RESULTS_DIR="artifacts/test-results"
 PROJECT_TIMEOUT="${TEST_PROJECT_TIMEOUT:-900}"   # seconds per test project, so a hang cannot eat CI
+TEST_JOBS="${TEST_JOBS:-2}"                        # test projects run at once
+# Started first so the long ones overlap the many short ones (names of test projects, longest first).
+SLOW_TEST_PROJECTS="ConfigCenter.Faults.Tests ConfigCenter.Server.Tests ConfigCenter.Client.Tests ConfigCenter.E2E.Tests"
 
 log() { echo "build.sh: $*" >&2; }
 
@@ -77,6 +80,42 @@ trx_sum() {
     | awk '{ s += $1 } END { print s + 0 }' || true
 }
 
+# One test project, output to its own log; the exit code is written next to it.
+run_test_project() {
+  local project="$1" logs_dir="$2" name rc=0
+  name="$(basename "$project" .csproj)"
+  local started=$SECONDS
+  timeout --kill-after=30s "$PROJECT_TIMEOUT" \
+    dotnet test "$project" --no-build -c Release \
+      --logger "trx;LogFileName=${name}.trx" \
+      --results-directory "$RESULTS_DIR" >"$logs_dir/$name.log" 2>&1 || rc=$?
+  echo "$rc $((SECONDS - started))" >"$logs_dir/$name.rc"
+}
+
+# Prints the log of every finished job in the named array (pid -> project) and removes it; returns the number that failed.
+reap_test_jobs() {
+  local -n jobs="$1"
+  local logs_dir="$2" pid name rc seconds failures=0
+  for pid in "${!jobs[@]}"; do
+    kill -0 "$pid" 2>/dev/null && continue
+    wait "$pid" 2>/dev/null || true
+    name="${jobs[$pid]}"
+    unset "jobs[$pid]"
+    read -r rc seconds <"$logs_dir/$name.rc" || { rc=1; seconds=0; }
+    log "---- $name (${seconds}s, exit $rc)"
+    cat "$logs_dir/$name.log"
+    if [ "$rc" -ne 0 ]; then
+      if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+        log "$name timed out after ${PROJECT_TIMEOUT}s"
+      else
+        log "$name: dotnet test exited with $rc"
+      fi
+      failures=$((failures + 1))
+    fi
+  done
+  return "$failures"
+}
+
 cmd_test() {
   ensure_system_packages
 
@@ -111,23 +150,34 @@ cmd_test() {
     fi
   done
 
-  local name rc
+  # Two projects at a time (TEST_JOBS), the slowest first, so the suite's wall time is about half its sum. Most tests wait on
+  # etcd, Kestrel or Chromium rather than compute; each project's output is printed whole when it ends.
+  local ordered=() slow
+  for slow in $SLOW_TEST_PROJECTS; do
+    for project in "${projects[@]}"; do
+      [ "$(basename "$project" .csproj)" = "$slow" ] && ordered+=("$project")
+    done
+  done
   for project in "${projects[@]}"; do
-    name="$(basename "$project" .csproj)"
-    log "testing $name"
-    rc=0
-    timeout --kill-after=30s "$PROJECT_TIMEOUT" \
-      dotnet test "$project" --no-build -c Release \
-        --logger "trx;LogFileName=${name}.trx" \
-        --results-directory "$RESULTS_DIR" || rc=$?
-    if [ "$rc" -ne 0 ]; then
-      if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-        log "$name timed out after ${PROJECT_TIMEOUT}s"
-      else
-        log "$name: dotnet test exited with $rc"
-      fi
-      exit_failures=$((exit_failures + 1))
-    fi
+    grep -qw -- "$(basename "$project" .csproj)" <<<"$SLOW_TEST_PROJECTS" || ordered+=("$project")
+  done
+
+  local logs_dir="$RESULTS_DIR/logs"
+  rm -rf "$logs_dir"
+  mkdir -p "$logs_dir"
+  local -A running=()
+  local pid
+  for project in "${ordered[@]}"; do
+    while [ "${#running[@]}" -ge "$TEST_JOBS" ]; do
+      wait -n || true
+      reap_test_jobs running "$logs_dir" || exit_failures=$((exit_failures + $?))
+    done
+    run_test_project "$project" "$logs_dir" &
+    running[$!]="$(basename "$project" .csproj)"
+  done
+  while [ "${#running[@]}" -gt 0 ]; do
+    wait -n || true
+    reap_test_jobs running "$logs_dir" || exit_failures=$((exit_failures + $?))
   done
 
   local passed failed
