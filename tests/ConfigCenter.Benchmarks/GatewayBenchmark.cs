@@ -70,6 +70,7 @@ internal sealed class GatewayBenchmark : IBenchmark
         try
         {
             await MeasureAsync(report, gateway, instanceA, instanceB, quick, loadBefore, ct);
+            await MeasureRouteChangesAsync(report, admin, gateway, quick, ct);
         }
         finally
         {
@@ -128,6 +129,44 @@ internal sealed class GatewayBenchmark : IBenchmark
         report.Add(Name, "gateway / static YARP added p99", p99Ratio, "×", double.IsNaN(p99Ratio)
             ? "undefined: static YARP's sequential p99 was not above direct's in this run (noise); compare the absolute figures"
             : p99Ratio <= 1.2 ? "target ≤ 1.2×: met" : "target ≤ 1.2×: MISSED");
+    }
+
+    /// <summary>
+    /// Publish → route in effect: each round releases the routes namespace with one more route and times from the
+    /// publish API's answer until the gateway answers 200 on that route (a tight GET loop, so the figure includes at most
+    /// one request's latency). Issue 11's "routes take effect within a second" is this figure.
+    /// </summary>
+    private async Task MeasureRouteChangesAsync(BenchmarkReport report, HttpClient admin, WebApplication gateway, bool quick, CancellationToken ct)
+    {
+        var changes = quick ? 3 : 40;
+        using var client = new HttpClient { BaseAddress = new Uri(Url(gateway)) };
+        var times = new List<double>(changes);
+        var routes = $$"""
+            "bench": { "Match": { "Path": "/api/{**rest}" }, "Service": "{{Service}}" }
+            """;
+        for (var i = 0; i < changes; i++)
+        {
+            routes += $$"""
+                , "change{{i}}": { "Match": { "Path": "/change{{i}}/{**rest}" }, "Service": "{{Service}}", "Transforms": [ { "PathRemovePrefix": "/change{{i}}" } ] }
+                """;
+            (await admin.PutAsJsonAsync($"/api/v1/apps/{GatewayApp}/envs/{Env}/namespaces/routes/content",
+                new { content = $$"""{ "Routes": { {{routes}} } }""" }, ct)).EnsureSuccessStatusCode();
+            using var publish = await admin.PostAsJsonAsync($"/api/v1/apps/{GatewayApp}/envs/{Env}/namespaces/routes/releases", new { message = $"route {i}" }, ct);
+            publish.EnsureSuccessStatusCode();
+            var start = Stopwatch.GetTimestamp();
+            var deadline = start + Stopwatch.Frequency * 30;
+            while (true)
+            {
+                using var response = await client.GetAsync($"/change{i}{Path}", ct);
+                if (response.IsSuccessStatusCode) break;
+                if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException($"route change{i} never took effect ({(int)response.StatusCode})");
+            }
+            times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        times.Sort();
+        var p99 = BenchmarkReport.Percentile(times, 99);
+        report.Add(Name, "publish → route in effect p50", BenchmarkReport.Percentile(times, 50), "ms",
+            string.Create(CultureInfo.InvariantCulture, $"p99 {p99:0.0} ms, max {times[^1]:0.0} ms over {changes} releases; target ≤ 1,000 ms: {(times[^1] <= 1000 ? "met" : "MISSED")} ({Uptime()})"));
     }
 
     private static async Task LoadAsync(Target target, TimeSpan duration, bool record, CancellationToken ct)
