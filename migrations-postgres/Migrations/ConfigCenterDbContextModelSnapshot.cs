@@ -740,6 +740,26 @@ namespace ConfigCenter.Migrations.Postgres.Migrations
                     b.ToTable("ServerSecrets", (string)null);
                 });
 
+            modelBuilder.Entity("ConfigCenter.Storage.Entities.SignInCounterEntity", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("LockedUntil")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("SignInCounters", (string)null);
+                });
+
             modelBuilder.Entity("ConfigCenter.Storage.Entities.UserEntity", b =>
                 {
                     b.Property<int>("Id")

@@ -711,6 +711,26 @@ namespace ConfigCenter.Migrations.Migrations
                     b.ToTable("ServerSecrets", (string)null);
                 });
 
+            modelBuilder.Entity("ConfigCenter.Storage.Entities.SignInCounterEntity", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LockedUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("SignInCounters", (string)null);
+                });
+
             modelBuilder.Entity("ConfigCenter.Storage.Entities.UserEntity", b =>
                 {
                     b.Property<int>("Id")

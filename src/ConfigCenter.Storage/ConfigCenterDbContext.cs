@@ -23,6 +23,7 @@ public sealed class ConfigCenterDbContext(DbContextOptions<ConfigCenterDbContext
     public DbSet<ReleaseRequestEntity> ReleaseRequests => Set<ReleaseRequestEntity>();
     public DbSet<ServerSecretEntity> ServerSecrets => Set<ServerSecretEntity>();
     public DbSet<EnvironmentSecretKeyEntity> EnvironmentSecretKeys => Set<EnvironmentSecretKeyEntity>();
+    public DbSet<SignInCounterEntity> SignInCounters => Set<SignInCounterEntity>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -34,6 +34,10 @@ public sealed class SecretsUiTests(UiFixture fixture)
         await Expect(viewerRow.Locator("[data-testid=row-value]")).ToHaveTextAsync("******");
         await Expect(viewerRow.Locator("[data-testid=secret-lock]")).ToBeVisibleAsync();
         await Expect(viewerRow.Locator("[data-testid=reveal]")).ToHaveCountAsync(0);
+        // A viewer gets no controls the server would refuse: no add form, no edit or delete buttons on any row.
+        await Expect(viewer.Locator("[data-testid=add-form]")).ToHaveCountAsync(0);
+        await Expect(viewer.Locator("[data-testid=edit]")).ToHaveCountAsync(0);
+        await Expect(viewer.Locator("[data-testid=delete]")).ToHaveCountAsync(0);
         await UiFixture.ShotAsync(viewer, "60-secret-as-viewer");
         Assert.DoesNotContain(Plaintext, await viewer.ContentAsync(), StringComparison.Ordinal);
         await viewer.GotoAsync("/apps/vaultui/dev/application/history");

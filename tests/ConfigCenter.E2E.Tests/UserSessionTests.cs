@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
+using ConfigCenter.Contracts;
 using ConfigCenter.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -102,10 +104,15 @@ public sealed class UserSessionTests(UiFixture fixture)
         var viewer = await admin.CreateUserAsync("one-app-viewer", Password);
         await admin.SetRolesAsync(viewer, false, [("seen", "Viewer")], []);
 
+        // One client connected to each app: the viewer's dashboard counts only the one of the app they see.
+        await using var seenClient = await ConnectClientAsync(await admin.CreateApiKeyAsync("seen", "dev"), "seen", "seen-client");
+        await using var unseenClient = await ConnectClientAsync(await admin.CreateApiKeyAsync("unseen", "dev"), "unseen", "unseen-client");
+
         var page = await fixture.NewPageAsync();
         await SignInAsync(page, "one-app-viewer");
 
         await Expect(page.Locator("[data-testid=app-count]")).ToHaveTextAsync("1");
+        await Expect(page.Locator("[data-testid=instance-count]")).ToHaveTextAsync("1");
         var recent = page.Locator("[data-testid=recent-releases]");
         await Expect(recent).ToContainTextAsync("seen");
         Assert.DoesNotContain("unseen", await recent.InnerTextAsync(), StringComparison.Ordinal);
@@ -120,6 +127,25 @@ public sealed class UserSessionTests(UiFixture fixture)
         await UiFixture.ShotAsync(page, "29-apps-as-viewer");
         await page.Context.CloseAsync();
         admin.Http.Dispose();
+    }
+
+    private async Task<HubConnection> ConnectClientAsync(string key, string app, string instanceId)
+    {
+        var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(fixture.Server.BaseAddress, ConfigHubRoutes.Hub), o => o.Headers[ConfigHubRoutes.ApiKeyHeader] = key)
+            .Build();
+        try
+        {
+            await hub.StartAsync();
+            await hub.InvokeAsync<IReadOnlyList<ReleaseDocument>>(nameof(IConfigHub.Subscribe), app, "dev", new[] { "application" },
+                new Dictionary<string, long>(), new ClientInstanceInfo { InstanceId = instanceId });
+            return hub;
+        }
+        catch
+        {
+            await hub.DisposeAsync();
+            throw;
+        }
     }
 
     private static async Task SignInAsync(IPage page, string user)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using ConfigCenter.Testing;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 
 namespace ConfigCenter.Server.Tests;
@@ -10,7 +11,7 @@ public sealed class PostgresReplicaTests(EtcdClusterFixture etcd, PostgresFixtur
     : IClassFixture<EtcdClusterFixture>, IClassFixture<PostgresFixture>
 {
     [Fact]
-    public async Task TwoReplicasStartingTogether_MigrateOnce_AndShareOneAdmin()
+    public async Task TwoReplicasStartingTogether_MigrateOnce_AndShareOneAdmin_AndOneSignInLockout()
     {
         var database = await postgres.Server.CreateDatabaseAsync();
         var prefix = EtcdClusterFixtureBase.NewPrefix();
@@ -33,6 +34,30 @@ public sealed class PostgresReplicaTests(EtcdClusterFixture etcd, PostgresFixtur
         using var onB = b.CreateHttpClient();
         onB.DefaultRequestHeaders.Authorization = adminOnA.DefaultRequestHeaders.Authorization;
         Assert.Equal(HttpStatusCode.OK, (await onB.GetAsync("/api/v1/apps")).StatusCode);
+
+        // One lockout: five failures (the default limit per user) spread over both replicas lock the user on both,
+        // though neither replica saw five itself; an admin's unlock on B frees the user on A.
+        var adminA = new ConfigCenterApiClient(adminOnA);
+        const string Password = "spread-password-1";
+        var id = await adminA.CreateUserAsync("spread", Password);
+        using var anonymousA = a.CreateHttpClient();
+        using var anonymousB = b.CreateHttpClient();
+        for (var i = 0; i < 5; i++)
+        {
+            using var failed = await TokenAsync(i % 2 == 0 ? anonymousA : anonymousB, "spread", "wrong-" + i);
+            Assert.Equal(HttpStatusCode.Unauthorized, failed.StatusCode);
+        }
+        using (var lockedOnA = await TokenAsync(anonymousA, "spread", Password)) Assert.Equal(HttpStatusCode.TooManyRequests, lockedOnA.StatusCode);
+        using (var lockedOnB = await TokenAsync(anonymousB, "SPREAD", Password)) Assert.Equal(HttpStatusCode.TooManyRequests, lockedOnB.StatusCode);
+        var listed = JsonDocument.Parse(await onB.GetStringAsync("/api/v1/users")).RootElement.EnumerateArray()
+            .Single(u => u.GetProperty("userName").GetString() == "spread");
+        Assert.Equal(JsonValueKind.String, listed.GetProperty("lockedUntil").ValueKind);
+        Assert.Equal(1, await PostgresServer.ScalarAsync<long>(database,
+            "SELECT COUNT(*) FROM \"SignInCounters\" WHERE \"Key\" = 'u:SPREAD' AND \"LockedUntil\" IS NOT NULL"));
+
+        (await onB.PostAsync($"/api/v1/users/{id}/unlock", null)).EnsureSuccessStatusCode();
+        using var afterUnlock = await TokenAsync(anonymousA, "spread", Password);
+        Assert.Equal(HttpStatusCode.OK, afterUnlock.StatusCode);
     }
 
     [Fact]
@@ -90,6 +115,9 @@ public sealed class PostgresReplicaTests(EtcdClusterFixture etcd, PostgresFixtur
         Assert.True(verify.GetProperty("intact").GetBoolean(), verify.ToString());
         Assert.True(verify.GetProperty("checked").GetInt32() >= all.Count, verify.ToString());
     }
+
+    private static Task<HttpResponseMessage> TokenAsync(HttpClient client, string user, string password) =>
+        client.PostAsJsonAsync("/api/v1/auth/token", new { username = user, password });
 
     private static T? FindInner<T>(Exception? e) where T : Exception
     {

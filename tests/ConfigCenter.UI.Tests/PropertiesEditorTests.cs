@@ -10,10 +10,11 @@ public sealed class PropertiesEditorTests : UiTestContext
     private readonly List<ItemEdit> _saved = [];
     private readonly List<string> _deleted = [];
 
-    private IRenderedComponent<PropertiesEditor> RenderEditor(IReadOnlyList<DraftItem> items, IReadOnlyDictionary<string, string?>? live = null) =>
+    private IRenderedComponent<PropertiesEditor> RenderEditor(IReadOnlyList<DraftItem> items, IReadOnlyDictionary<string, string?>? live = null, bool canEdit = true) =>
         Render<PropertiesEditor>(ps => ps
             .Add(p => p.Items, items)
             .Add(p => p.LiveItems, live)
+            .Add(p => p.CanEdit, canEdit)
             .Add(p => p.GridHeight, "2000px")
             .Add(p => p.OnSave, edit => { _saved.Add(edit); return Task.FromResult(true); })
             .Add(p => p.OnDelete, key => { _deleted.Add(key); return Task.FromResult(true); }));
@@ -34,6 +35,26 @@ public sealed class PropertiesEditorTests : UiTestContext
         Assert.Equal("changed", markers["Changed"]);
         Assert.Equal("new", markers["Added"]);
         Assert.Contains("Removed", cut.Find("[data-testid=removed-keys]").TextContent);
+    }
+
+    [Fact]
+    public void AUserWhoMayNotEdit_GetsNoAddFormAndNoEditDeleteOrSecretButtons_AndAnEditorGetsThem()
+    {
+        var items = new List<DraftItem> { new("Plain", "1", ""), new("Dsn", "******", "", Secret: true) };
+        var viewer = RenderEditor(items, canEdit: false);
+        viewer.WaitForAssertion(() => Assert.Equal(2, viewer.FindAll("[data-testid=row-key]").Count));
+        Assert.Empty(viewer.FindAll("[data-testid=add-form]"));
+        Assert.Empty(viewer.FindAll("[data-testid=edit]"));
+        Assert.Empty(viewer.FindAll("[data-testid=delete]"));
+        Assert.Empty(viewer.FindAll("[data-testid=secret-toggle]"));
+        Assert.Single(viewer.FindAll("[data-testid=secret-lock]"));
+
+        var editor = RenderEditor(items);
+        editor.WaitForAssertion(() => Assert.Equal(2, editor.FindAll("[data-testid=row-key]").Count));
+        Assert.Single(editor.FindAll("[data-testid=add-form]"));
+        Assert.Equal(2, editor.FindAll("[data-testid=edit]").Count);
+        Assert.Equal(2, editor.FindAll("[data-testid=delete]").Count);
+        Assert.Equal(2, editor.FindAll("[data-testid=secret-toggle]").Count);
     }
 
     [Fact]

@@ -1,97 +1,143 @@
-using System.Collections.Concurrent;
+using ConfigCenter.Server.Infrastructure;
+using ConfigCenter.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.Options;
 
 namespace ConfigCenter.Server.Features.Auth;
 
 /// <summary>
-/// Counts failed sign-ins per user name and per client address in a sliding window and locks either for
-/// <see cref="SignInOptions.Lockout"/> once it reaches its limit. In memory: a restart clears lockouts (an attacker
-/// who can restart the server is past this), and nothing here touches SQLite on the hot path of a password guess.
+/// Counts failed sign-ins per user name and per client address and locks either for <see cref="SignInOptions.Lockout"/>
+/// once it reaches its limit within <see cref="SignInOptions.Window"/> (a window opens at the first failure). The counts
+/// live in the database (<c>SignInCounters</c>, one row per key), so replicas on one PostgreSQL database count together
+/// and a lockout made on one holds on all; a restart keeps them. A failure is one atomic upsert; a sign-in reads two rows
+/// by primary key; rows neither locked nor inside their window are deleted at most once a minute.
 /// </summary>
-public sealed class SignInThrottle(IOptionsMonitor<SignInOptions> options, TimeProvider time)
+public sealed class SignInThrottle(
+    IDbContextFactory<ConfigCenterDbContext> dbFactory,
+    SqliteWriteGate writeGate,
+    IOptionsMonitor<SignInOptions> options,
+    TimeProvider time,
+    ILogger<SignInThrottle> logger)
 {
-    private const int MaxTracked = 100_000;
-    private readonly ConcurrentDictionary<string, Counter> _users = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, Counter> _addresses = new(StringComparer.Ordinal);
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
+    private static readonly DateTimeOffsetToBinaryConverter StoredForm = new();
+    private long _nextPruneTicks;
 
-    /// <summary>When the user name or the address is locked, the later of the two ends; otherwise null.</summary>
-    public DateTimeOffset? LockedUntil(string userName, string? address)
+    /// <summary>Whether the user or the address is locked (and until when), and whether the user has failures to clear.</summary>
+    public async Task<SignInThrottleState> StateAsync(string userName, string? address, CancellationToken ct)
     {
         var now = time.GetUtcNow();
+        var userKey = SignInCounterKeys.User(userName);
+        var addressKey = address is null ? userKey : SignInCounterKeys.Address(address);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.SignInCounters.AsNoTracking()
+            .Where(c => c.Key == userKey || c.Key == addressKey)
+            .Select(c => new { c.Key, c.Failures, c.LockedUntil })
+            .ToListAsync(ct);
         DateTimeOffset? until = null;
-        if (_users.TryGetValue(userName, out var user) && user.LockedUntil(now) is { } u) until = u;
-        if (address is not null && _addresses.TryGetValue(address, out var addr) && addr.LockedUntil(now) is { } a && (until is null || a > until)) until = a;
-        return until;
+        foreach (var row in rows)
+        {
+            if (row.LockedUntil > now && (until is null || row.LockedUntil > until)) until = row.LockedUntil;
+        }
+        return new SignInThrottleState(until, rows.Any(r => r.Key == userKey));
     }
 
     /// <summary>Records a failure; returns what became locked by it (user, address, both or neither).</summary>
-    public (bool UserLocked, bool AddressLocked) RecordFailure(string userName, string? address)
+    public async Task<(bool UserLocked, bool AddressLocked)> RecordFailureAsync(string userName, string? address, CancellationToken ct)
     {
         var o = options.CurrentValue;
         var now = time.GetUtcNow();
-        Prune(now);
-        var userLocked = _users.GetOrAdd(userName, _ => new Counter()).Fail(now, o.Window, o.MaxFailuresPerUser, o.Lockout);
-        var addressLocked = address is not null && _addresses.GetOrAdd(address, _ => new Counter()).Fail(now, o.Window, o.MaxFailuresPerAddress, o.Lockout);
+        using var _ = await writeGate.EnterAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var userLocked = await FailAsync(db, SignInCounterKeys.User(userName), now, o.Window, o.MaxFailuresPerUser, o.Lockout, ct);
+        var addressLocked = address is not null
+            && await FailAsync(db, SignInCounterKeys.Address(address), now, o.Window, o.MaxFailuresPerAddress, o.Lockout, ct);
+        await PruneAsync(db, now, o.Window, ct);
         return (userLocked, addressLocked);
     }
 
     /// <summary>A successful sign-in clears the user's failures (the address keeps its count: one good password does not excuse a spray).</summary>
-    public void RecordSuccess(string userName) => _users.TryRemove(userName, out _);
+    public Task RecordSuccessAsync(string userName, CancellationToken ct) => UnlockAsync(userName, ct);
 
-    public void Unlock(string userName) => _users.TryRemove(userName, out _);
+    public async Task UnlockAsync(string userName, CancellationToken ct)
+    {
+        var key = SignInCounterKeys.User(userName);
+        using var _ = await writeGate.EnterAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.SignInCounters.Where(c => c.Key == key).ExecuteDeleteAsync(ct);
+    }
 
-    /// <summary>Locked user names with the end of their lockout.</summary>
-    public IReadOnlyDictionary<string, DateTimeOffset> LockedUsers()
+    /// <summary>Locked user names (upper-cased; compare ignoring case) with the end of their lockout.</summary>
+    public async Task<IReadOnlyDictionary<string, DateTimeOffset>> LockedUsersAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.SignInCounters.AsNoTracking()
+            .Where(c => c.LockedUntil > now && c.Key.StartsWith("u:"))
+            .Select(c => new { c.Key, c.LockedUntil })
+            .ToListAsync(ct);
         var locked = new Dictionary<string, DateTimeOffset>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, counter) in _users)
+        foreach (var row in rows)
         {
-            if (counter.LockedUntil(now) is { } until) locked[name] = until;
+            if (SignInCounterKeys.UserName(row.Key) is { } name) locked[name] = row.LockedUntil!.Value;
         }
         return locked;
     }
 
-    // Unknown user names would otherwise grow the table without bound.
-    private void Prune(DateTimeOffset now)
+    /// <summary>
+    /// One statement, atomic on SQLite and PostgreSQL alike: a locked key is left as it is; a key whose window ended starts
+    /// a new one with this failure; otherwise the count goes up, and reaching <paramref name="max"/> locks the key and
+    /// resets the count. Every SET expression reads the row as it was, so each case repeats the conditions.
+    /// </summary>
+    private static async Task<bool> FailAsync(ConfigCenterDbContext db, string key, DateTimeOffset now, TimeSpan window, int max,
+        TimeSpan lockout, CancellationToken ct)
     {
-        if (_users.Count + _addresses.Count < MaxTracked) return;
-        foreach (var table in new[] { _users, _addresses })
-        {
-            foreach (var (key, counter) in table)
-            {
-                if (counter.IsIdle(now, options.CurrentValue.Window)) table.TryRemove(key, out _);
-            }
-        }
+        var nowValue = Stored(now);
+        var windowEnded = Stored(now - window);
+        var lockedUntil = Stored(now + lockout);
+        var rows = await db.Database.SqlQuery<FailureOutcome>($"""
+            INSERT INTO "SignInCounters" ("Key", "Failures", "WindowStart", "LockedUntil")
+            VALUES ({key}, CASE WHEN 1 >= {max} THEN 0 ELSE 1 END, {nowValue}, CASE WHEN 1 >= {max} THEN {lockedUntil} ELSE NULL END)
+            ON CONFLICT ("Key") DO UPDATE SET
+              "Failures" = CASE
+                WHEN "SignInCounters"."LockedUntil" > {nowValue} THEN "SignInCounters"."Failures"
+                WHEN "SignInCounters"."WindowStart" <= {windowEnded} THEN CASE WHEN 1 >= {max} THEN 0 ELSE 1 END
+                WHEN "SignInCounters"."Failures" + 1 >= {max} THEN 0
+                ELSE "SignInCounters"."Failures" + 1 END,
+              "WindowStart" = CASE
+                WHEN "SignInCounters"."LockedUntil" > {nowValue} THEN "SignInCounters"."WindowStart"
+                WHEN "SignInCounters"."WindowStart" <= {windowEnded} THEN {nowValue}
+                ELSE "SignInCounters"."WindowStart" END,
+              "LockedUntil" = CASE
+                WHEN "SignInCounters"."LockedUntil" > {nowValue} THEN "SignInCounters"."LockedUntil"
+                WHEN "SignInCounters"."WindowStart" <= {windowEnded} THEN CASE WHEN 1 >= {max} THEN {lockedUntil} ELSE NULL END
+                WHEN "SignInCounters"."Failures" + 1 >= {max} THEN {lockedUntil}
+                ELSE NULL END
+            RETURNING "LockedUntil" AS "LockedUntil"
+            """).ToListAsync(ct);
+        // Locked by this failure: the row carries exactly the lockout end this call computed.
+        return rows is [{ LockedUntil: { } until }] && until == lockedUntil;
     }
 
-    private sealed class Counter
+    private async Task PruneAsync(ConfigCenterDbContext db, DateTimeOffset now, TimeSpan window, CancellationToken ct)
     {
-        private readonly Queue<DateTimeOffset> _failures = new();
-        private DateTimeOffset? _lockedUntil;
+        var next = Interlocked.Read(ref _nextPruneTicks);
+        if (now.UtcTicks < next || Interlocked.CompareExchange(ref _nextPruneTicks, (now + PruneEvery).UtcTicks, next) != next) return;
+        var windowEnded = now - window;
+        var deleted = await db.SignInCounters
+            .Where(c => (c.LockedUntil == null || c.LockedUntil <= now) && c.WindowStart <= windowEnded)
+            .ExecuteDeleteAsync(ct);
+        if (deleted > 0) logger.LogDebug("Deleted {Count} idle sign-in counters", deleted);
+    }
 
-        public DateTimeOffset? LockedUntil(DateTimeOffset now)
-        {
-            lock (_failures) return _lockedUntil > now ? _lockedUntil : null;
-        }
+    private static long Stored(DateTimeOffset value) => (long)StoredForm.ConvertToProvider(value)!;
 
-        public bool IsIdle(DateTimeOffset now, TimeSpan window)
-        {
-            lock (_failures) return !(_lockedUntil > now) && (_failures.Count == 0 || _failures.Peek() < now - window);
-        }
-
-        public bool Fail(DateTimeOffset now, TimeSpan window, int max, TimeSpan lockout)
-        {
-            lock (_failures)
-            {
-                if (_lockedUntil > now) return false;
-                while (_failures.Count > 0 && _failures.Peek() <= now - window) _failures.Dequeue();
-                _failures.Enqueue(now);
-                if (_failures.Count < max) return false;
-                _failures.Clear();
-                _lockedUntil = now + lockout;
-                return true;
-            }
-        }
+    private sealed class FailureOutcome
+    {
+        public long? LockedUntil { get; set; }
     }
 }
+
+/// <summary>What a sign-in attempt must know before it checks the password.</summary>
+public sealed record SignInThrottleState(DateTimeOffset? LockedUntil, bool UserHasFailures);

@@ -20,7 +20,8 @@ public sealed class UserService(
     public async Task<SignInResult> SignInAsync(string? userName, string? password, string? address, string scheme, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(userName) || string.IsNullOrEmpty(password)) return SignInResult.Failed;
-        if (throttle.LockedUntil(userName, address) is { } lockedUntil)
+        var throttled = await throttle.StateAsync(userName, address, ct);
+        if (throttled.LockedUntil is { } lockedUntil)
         {
             // Refused before the password is checked, so a locked account tells a guesser nothing.
             await AuditAsync(userName, "auth.signin.locked", scheme, ct);
@@ -37,7 +38,7 @@ public sealed class UserService(
         }
         if (!verified)
         {
-            var (userLocked, addressLocked) = throttle.RecordFailure(userName, address);
+            var (userLocked, addressLocked) = await throttle.RecordFailureAsync(userName, address, ct);
             await AuditAsync(userName, "auth.signin.failed", scheme, ct);
             if (userLocked || addressLocked)
             {
@@ -46,7 +47,8 @@ public sealed class UserService(
             }
             return SignInResult.Failed;
         }
-        throttle.RecordSuccess(userName);
+        // Only a user with failures on record costs a write here.
+        if (throttled.UserHasFailures) await throttle.RecordSuccessAsync(userName, ct);
         await AuditAsync(user!.UserName, "auth.signin", scheme, ct);
         return new SignInResult(Principal(user, scheme), null);
     }

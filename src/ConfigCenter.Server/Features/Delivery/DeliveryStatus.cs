@@ -13,12 +13,16 @@ public sealed class DeliveryStatus
     /// <summary>Raised when reachability or the pending outbox changed, so open pages refresh.</summary>
     public event Action? Changed;
 
+    /// <summary>Raised when this replica's relay delivered outbox rows, so the other replicas' pages refresh too (<see cref="ReplicaSignals"/>).</summary>
+    public event Action? DeliveredHere;
+
     public void Delivered(DateTimeOffset at)
     {
         LastDeliveredAt = at;
         EtcdReachable = true;
         _lastError = null;
         Changed?.Invoke();
+        DeliveredHere?.Invoke();
     }
 
     public void Failed(string error, DateTimeOffset at)

@@ -10,7 +10,7 @@ namespace ConfigCenter.Server.Features.Delivery;
 /// <summary>
 /// What replicas on PostgreSQL tell each other that etcd does not carry: a release was committed (wake the relay, which
 /// may lead on another replica) and a draft changed (open editors on every replica show the edit and its author, and
-/// detect the conflict), and API keys or users/roles changed (each replica keeps them in memory and reloads). Carried by PostgreSQL LISTEN/NOTIFY on the store all replicas already share: a notification is
+/// detect the conflict), the relay delivered (status banners refresh), and API keys or users/roles changed (each replica keeps them in memory and reloads). Carried by PostgreSQL LISTEN/NOTIFY on the store all replicas already share: a notification is
 /// delivered to every listening session, and none to a replica that is down, which re-reads on reconnect anyway
 /// (the relay re-checks the outbox, editors reload on their next save). On SQLite there is one server and this does nothing.
 /// </summary>
@@ -18,6 +18,7 @@ internal sealed class ReplicaSignals(
     IOptions<ConfigCenterServerOptions> options,
     ReplicaIdentity replica,
     OutboxSignal outbox,
+    DeliveryStatus delivery,
     DraftNotifier drafts,
     ApiKeys.ApiKeyStore keys,
     Auth.AccessDirectory access,
@@ -29,6 +30,7 @@ internal sealed class ReplicaSignals(
     private const string DraftTopic = "draft";
     private const string KeysTopic = "keys";
     private const string AccessTopic = "access";
+    private const string DeliveredTopic = "delivered";
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
     private readonly Channel<string> _outgoing = System.Threading.Channels.Channel.CreateBounded<string>(
@@ -41,6 +43,7 @@ internal sealed class ReplicaSignals(
     {
         if (!options.Value.Store.IsPostgres) return;
         outbox.Committed += OnCommitted;
+        delivery.DeliveredHere += OnDelivered;
         drafts.ChangedHere += OnDraftChanged;
         keys.ChangedHere += OnKeysChanged;
         access.ChangedHere += OnAccessChanged;
@@ -51,6 +54,7 @@ internal sealed class ReplicaSignals(
         finally
         {
             outbox.Committed -= OnCommitted;
+            delivery.DeliveredHere -= OnDelivered;
             drafts.ChangedHere -= OnDraftChanged;
             keys.ChangedHere -= OnKeysChanged;
             access.ChangedHere -= OnAccessChanged;
@@ -58,6 +62,10 @@ internal sealed class ReplicaSignals(
     }
 
     private void OnCommitted() => Enqueue(OutboxTopic, "");
+
+    // The relay leads on one replica; the others' status banners would otherwise show the delivered rows as waiting
+    // until their next periodic refresh.
+    private void OnDelivered() => Enqueue(DeliveredTopic, "");
 
     private void OnDraftChanged(DraftChanged changed) => Enqueue(DraftTopic, JsonSerializer.Serialize(changed));
 
@@ -156,6 +164,9 @@ internal sealed class ReplicaSignals(
         {
             case OutboxTopic:
                 outbox.WakeLocal();
+                break;
+            case DeliveredTopic:
+                delivery.OutboxChanged();
                 break;
             case DraftTopic when JsonSerializer.Deserialize<DraftChanged>(parts[2]) is { } changed:
                 drafts.ChangedOnAnotherReplica(changed);

@@ -61,6 +61,9 @@ public sealed class InstanceTracker(TimeProvider time)
 
     public int Count(bool connectedOnly = true) => _instances.Values.Count(s => !connectedOnly || s.Connected);
 
+    /// <summary>Connected instances of the apps <paramref name="includeApp"/> accepts (the dashboard counts only apps its user sees).</summary>
+    public int Count(Func<string, bool> includeApp) => _instances.Count(p => p.Value.Connected && includeApp(p.Key.App));
+
     private sealed class InstanceState(ClientInstanceInfo info)
     {
         public ClientInstanceInfo Info { get; set; } = info;

@@ -30,7 +30,7 @@ public sealed partial class UserAccounts(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var users = await db.Users.AsNoTracking().OrderBy(u => u.UserName).ToListAsync(ct);
-        var locked = throttle.LockedUsers();
+        var locked = await throttle.LockedUsersAsync(ct);
         return [.. users.Select(u => View(u, locked.TryGetValue(u.UserName, out var until) ? until : null))];
     }
 
@@ -134,7 +134,7 @@ public sealed partial class UserAccounts(
     /// <summary>Ends every session of the user (sign-out everywhere): cookies, circuits and bearer tokens carry the old stamp.</summary>
     public Task EndSessionsAsync(int id, string actor, string action, CancellationToken ct) => UpdateAsync(id, actor, action, _ => { }, ct);
 
-    public void Unlock(string userName) => throttle.Unlock(userName);
+    public Task UnlockAsync(string userName, CancellationToken ct) => throttle.UnlockAsync(userName, ct);
 
     public async Task<ClaimsPrincipal?> PrincipalAsync(int id, string scheme, CancellationToken ct)
     {
@@ -147,7 +147,7 @@ public sealed partial class UserAccounts(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var user = await RequireAsync(db, id, ct);
-        return View(user, throttle.LockedUsers().TryGetValue(user.UserName, out var until) ? until : null);
+        return View(user, (await throttle.LockedUsersAsync(ct)).TryGetValue(user.UserName, out var until) ? until : null);
     }
 
     public static ValidationError? ValidateUserName(string? name) =>

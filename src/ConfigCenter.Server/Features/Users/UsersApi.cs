@@ -31,7 +31,7 @@ internal static class UsersApi
         users.MapPost("/{id:int}/unlock", async (int id, UserAccounts accounts, CancellationToken ct) =>
         {
             var user = await accounts.GetAsync(id, ct);
-            accounts.Unlock(user.UserName);
+            await accounts.UnlockAsync(user.UserName, ct);
             return Results.NoContent();
         }).WithSummary("End a sign-in lockout of the user.");
 

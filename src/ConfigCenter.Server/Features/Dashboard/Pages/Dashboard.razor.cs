@@ -38,7 +38,8 @@ public sealed partial class Dashboard : UiPageBase, IDisposable
         // Read further back than shown, so a user of few apps still sees their last ten.
         _recent = [.. (await VisibleAsync(await Reader.RecentAsync(200, CancellationToken.None), r => r.App)).Take(10)];
         _status = await StatusService.GetAsync(probeEtcd: false, CancellationToken.None);
-        _instances = Instances.Count();
+        var visible = _apps.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+        _instances = Instances.Count(visible.Contains);
     }
 
     private void OnPublished(ReleaseDocument _) => OnChanged();

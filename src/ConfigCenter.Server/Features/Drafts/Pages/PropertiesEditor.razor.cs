@@ -43,7 +43,7 @@ public sealed partial class PropertiesEditor
 
     [Parameter] public string GridHeight { get; set; } = "calc(100vh - 400px)";
 
-    /// <summary>Whether the user may edit: the lock toggle and the reveal button show only then.</summary>
+    /// <summary>Whether the user may edit: the add form, the edit, delete and lock buttons and the reveal button show only then.</summary>
     [Parameter] public bool CanEdit { get; set; }
 
     /// <summary>Marks (true) or unmarks (false) a key secret; returns false when it was refused.</summary>

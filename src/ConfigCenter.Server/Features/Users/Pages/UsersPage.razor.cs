@@ -58,7 +58,7 @@ public sealed partial class UsersPage : UiPageBase
         if (await TryAsync(async () =>
             {
                 await RequireAdminAsync();
-                Accounts.Unlock(user.UserName);
+                await Accounts.UnlockAsync(user.UserName, CancellationToken.None);
             }))
         {
             Snackbar.Add($"Unlocked '{user.UserName}'.", Severity.Success);

@@ -11,7 +11,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace ConfigCenter.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(ConfigCenterDbContext))]
-    [Migration("20261201020739_PostgresInitial")]
+    [Migration("20261201033656_PostgresInitial")]
     partial class PostgresInitial
     {
         /// <inheritdoc />
@@ -741,6 +741,26 @@ namespace ConfigCenter.Migrations.Postgres.Migrations
                     b.HasKey("Name");
 
                     b.ToTable("ServerSecrets", (string)null);
+                });
+
+            modelBuilder.Entity("ConfigCenter.Storage.Entities.SignInCounterEntity", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("LockedUntil")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("SignInCounters", (string)null);
                 });
 
             modelBuilder.Entity("ConfigCenter.Storage.Entities.UserEntity", b =>

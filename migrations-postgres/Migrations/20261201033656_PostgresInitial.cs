@@ -219,6 +219,20 @@ namespace ConfigCenter.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "SignInCounters",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "character varying(120)", maxLength: 120, nullable: false),
+                    Failures = table.Column<int>(type: "integer", nullable: false),
+                    WindowStart = table.Column<long>(type: "bigint", nullable: false),
+                    LockedUntil = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SignInCounters", x => x.Key);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Users",
                 columns: table => new
                 {
@@ -525,6 +539,9 @@ namespace ConfigCenter.Migrations.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "ServerSecrets");
+
+            migrationBuilder.DropTable(
+                name: "SignInCounters");
 
             migrationBuilder.DropTable(
                 name: "Drafts");
