@@ -47,6 +47,8 @@ public sealed class EtcdAuthTokenExpiryTests(ITestOutputHelper output)
         var seq = 2;
         var bouncedMember = -1;
         var converge = new List<double>();
+        var serverRenewals = new List<int> { server.CountLines(Reauthenticated) };
+        var client0Before = 0;
         for (var round = 1; round <= Rounds; round++)
         {
             if (round > 1)
@@ -63,21 +65,28 @@ public sealed class EtcdAuthTokenExpiryTests(ITestOutputHelper output)
                 var state = await rig.StateAsync(client0);
                 bouncedMember = state is null ? -1 : rig.MemberOf(state);
                 Assert.True(bouncedMember >= 0, $"client0 reports no etcd member: {state?.Etcd}");
+                client0Before = client0.CountLines(Reauthenticated);
                 await rig.Etcd.StopMemberAsync(bouncedMember);
             }
 
             await rig.PublishManyAsync(seq, PublishesPerRound);
             seq += PublishesPerRound;
             converge.Add((await rig.WaitConvergedAsync(TimeSpan.FromSeconds(30))).TotalSeconds);
-            if (bouncedMember >= 0 && !rig.Etcd[bouncedMember].IsRunning) await rig.Etcd.StartMemberAsync(bouncedMember);
+            serverRenewals.Add(server.CountLines(Reauthenticated));
+            if (bouncedMember >= 0 && !rig.Etcd[bouncedMember].IsRunning)
+            {
+                // client0's watch reopened with its expired token on another member, was refused, and came back with a fresh one.
+                Assert.True(client0.CountLines(Reauthenticated) > client0Before, $"client0 did not authenticate again after its member went away:\n{client0.Output}");
+                await rig.Etcd.StartMemberAsync(bouncedMember);
+            }
         }
 
-        // The server's token expired in every quiet spell and the next publish's relay write was refused once and signed in again.
-        var serverRenewals = server.CountLines(Reauthenticated);
-        Assert.True(serverRenewals >= Rounds - 1,
-            $"the server authenticated again {serverRenewals} times; expected one per quiet spell ({Rounds - 1}):\n{server.Output}");
-        // client0's watch reopened with its expired token on another member, was refused, and came back with a fresh one.
-        Assert.True(client0.Wrote(Reauthenticated), $"client0 did not authenticate again after its member went away:\n{client0.Output}");
+        // In every round after a quiet spell the server's token had expired: its first relay write was refused and it signed in again.
+        for (var round = 2; round <= Rounds; round++)
+        {
+            Assert.True(serverRenewals[round] > serverRenewals[round - 1],
+                $"the server did not authenticate again in round {round} (counts per round {string.Join(", ", serverRenewals)}):\n{server.Output}");
+        }
         foreach (var member in rig.Etcd.Members)
         {
             Assert.False(await member.AcceptsTokenAsync(stale, "/cc/"), $"{member.Name} still accepts a token unused for the whole scenario");
@@ -85,10 +94,9 @@ public sealed class EtcdAuthTokenExpiryTests(ITestOutputHelper output)
 
         await rig.VerifyAsync(TimeSpan.FromSeconds(30));
 
-        // Both registrations are still there; an entry written again (a later mod revision) means its lease was lost.
+        // Both registrations are still there (an entry may have been written again: a client rewrites it when its health changes).
         var registrations = await RegistrationsAsync(rig, registry);
         Assert.Equal(registeredAt.Keys.Order(), registrations.Keys.Order());
-        var rewritten = registrations.Count(r => r.Value != registeredAt[r.Key]);
         foreach (var client in rig.Clients)
         {
             var state = await rig.StateAsync(client);
@@ -97,10 +105,11 @@ public sealed class EtcdAuthTokenExpiryTests(ITestOutputHelper output)
 
         output.WriteLine($"auth on, simple tokens with a {TokenTtlSeconds} s TTL; {rig.Acknowledged.Count} publishes in {Rounds} rounds with quiet spells of "
             + $"{TokenTtlSeconds + 1} s; m{bouncedMember} (client0's member) killed before round {Rounds / 2 + 1} and restarted after it; "
-            + $"re-authentications: server {serverRenewals}, client0 {client0.CountLines(Reauthenticated)}, client1 {client1.CountLines(Reauthenticated)}, "
+            + $"re-authentications: server {serverRenewals[^1]} (cumulative per round {string.Join(", ", serverRenewals)}), client0 {client0.CountLines(Reauthenticated)}, client1 {client1.CountLines(Reauthenticated)}, "
             + $"test gateway helpers {rig.Etcd.GatewayTokenRenewals}; clients converged per round in {string.Join(" / ", converge.Select(c => $"{c:0.00}"))} s; "
-            + $"{rig.WrittenToEtcd} releases written to etcd on their own; registrations written again: {rewritten} of {registrations.Count}; "
+            + $"{rig.WrittenToEtcd} releases written to etcd on their own; {registrations.Count} registrations present; "
             + $"scenario wall time {started.Elapsed.TotalSeconds:0.0} s");
+
     }
 
     private static async Task<Dictionary<string, long>> RegistrationsAsync(FaultRig rig, string registry) =>
