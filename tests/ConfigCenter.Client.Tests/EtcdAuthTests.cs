@@ -124,6 +124,70 @@ public sealed class EtcdAuthTests
         Assert.Contains("authentication failed", error.Message, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task Server_WithAWrongEtcdPassword_FailsStartupNamingTheSettings()
+    {
+        await using var etcd = await EtcdCluster.StartAsync(1);
+        await EnableAuthAsync(etcd.Endpoints[0]);
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => ConfigCenterServerHost.StartAsync(etcd.Endpoints, settings: new Dictionary<string, string?>
+        {
+            ["ConfigCenter:Etcd:Username"] = User,
+            ["ConfigCenter:Etcd:Password"] = "not-the-password",
+        }));
+
+        var message = Messages(error);
+        Assert.Contains("ConfigCenter:Etcd:Password", message, StringComparison.Ordinal);
+        Assert.Contains("authentication failed", message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Server_WithAnEtcdUserThatMayNotUseThePrefix_FailsStartupNamingThePrefix()
+    {
+        await using var etcd = await EtcdCluster.StartAsync(1);
+        await etcd.EnableAuthAsync(Password, new EtcdUser("configcenter", "configcenter-password-1", "elsewhere", "/elsewhere/"));
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => ConfigCenterServerHost.StartAsync(etcd.Endpoints, prefix: "/cc", settings: new Dictionary<string, string?>
+        {
+            ["ConfigCenter:Etcd:Username"] = "configcenter",
+            ["ConfigCenter:Etcd:Password"] = "configcenter-password-1",
+        }));
+
+        var message = Messages(error);
+        Assert.Contains("may not read the key prefix /cc/", message, StringComparison.Ordinal);
+        Assert.Contains("permission denied", message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Server_WithAnEtcdUserWhoseRoleHasThePrefix_Starts_AndDelivers()
+    {
+        await using var etcd = await EtcdCluster.StartAsync(1);
+        await etcd.EnableAuthAsync(Password, new EtcdUser("configcenter", "configcenter-password-1", "configcenter", "/cc/"));
+        await using var server = await ConfigCenterServerHost.StartAsync(etcd.Endpoints, prefix: "/cc", settings: new Dictionary<string, string?>
+        {
+            ["ConfigCenter:Etcd:Username"] = "configcenter",
+            ["ConfigCenter:Etcd:Password"] = "configcenter-password-1",
+        });
+        using var admin = await server.CreateAdminClientAsync();
+        var api = new ConfigCenterApiClient(admin);
+        var app = ServerFixtureBase.NewApp("etcd-role");
+        await api.CreateAppWithKeyAsync(app, "dev", ("application", "properties"));
+        await api.PublishItemsAsync(app, "dev", "application", ("Greeting", "hello"));
+        await WaitDeliveredAsync(admin);
+
+        // The cluster's helpers sign in as root since EnableAuthAsync.
+        var document = await etcd.GetAsync(Contracts.EtcdKeys.Config("/cc", "dev", app, "application"));
+        Assert.Contains("hello", document, StringComparison.Ordinal);
+    }
+
+    private static string Messages(Exception error)
+    {
+        var messages = new List<string>();
+        for (Exception? e = error; e is not null; e = e.InnerException) messages.Add(e.Message);
+        if (error is AggregateException aggregate) messages.AddRange(aggregate.Flatten().InnerExceptions.Select(e => e.Message));
+        return string.Join(" | ", messages);
+    }
+
     /// <summary>Adds the root user with the root role and turns authentication on, as <c>etcdctl</c> would.</summary>
     private static async Task EnableAuthAsync(string endpoint)
     {

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace ConfigCenter.Etcd.Tests;
 
 /// <summary>The connection against real etcd: refused tokens, TLS with a client certificate, failover, error classification.</summary>
-public sealed class ConnectionTests(EtcdClusterFixture fixture) : IClassFixture<EtcdClusterFixture>, IDisposable
+public sealed class ConnectionTests(EtcdClusterFixture fixture, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<EtcdClusterFixture>, IDisposable
 {
     private const string User = "root";
     private const string Password = "etcd-root-password-1";
@@ -57,6 +57,43 @@ public sealed class ConnectionTests(EtcdClusterFixture fixture) : IClassFixture<
         await WaitFor.ConditionAsync(() => handler.Events.Count == 1, TimeSpan.FromSeconds(30), "the watch authenticated again and caught up");
         Assert.Equal("while away", handler.Events[0].Value);
         Assert.True(logger.Has(LogLevel.Warning, "invalid auth token"), "etcd refused the expired token first: " + logger);
+    }
+
+    [Fact]
+    public async Task LeaseKeepAlive_ReopenedWithAnExpiredToken_KeepsTheSameLease_AndTheNextPutAuthenticatesAgain()
+    {
+        await using var etcd = await EtcdCluster.StartAsync(1, arguments: _ => ["--auth-token-ttl=2"]);
+        await EnableAuthAsync(etcd.Endpoints[0]);
+        await using var proxy = new TcpProxy(new Uri(etcd.Endpoints[0]));
+        var logger = new ListLogger();
+        using var connection = new EtcdConnection(new EtcdClientOptions { Endpoints = [proxy.Url], Username = User, Password = Password }, logger);
+        using var observer = new EtcdConnection(new EtcdClientOptions { Endpoints = [.. etcd.Endpoints], Username = User, Password = Password });
+        var ttl = TimeSpan.FromSeconds(6);
+        await using var keeper = new EtcdLeaseKeeper(connection, ttl);
+        keeper.Start();
+        var lease = await keeper.WaitForLeaseAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        await keeper.PutAsync("/auth-lease/a", "1", CancellationToken.None);
+
+        // Only keep-alives flow while the token expires (see above for why this is a wait): the open stream keeps the lease.
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        Assert.Equal(lease, keeper.LeaseId);
+        var opened = connection.KeepAlives.StreamsOpened;
+
+        // Cut the stream off until etcd's count for the lease ran down below half the TTL: a full count after that can
+        // only come from a keep-alive on the stream reopened (with the expired token) after the reconnect.
+        proxy.Disconnect();
+        await WaitFor.ConditionAsync(async () => await observer.LeaseTimeToLiveAsync(lease, CancellationToken.None) <= 3,
+            TimeSpan.FromSeconds(20), "the lease's TTL runs down while the stream is cut off");
+        proxy.Reconnect();
+        await WaitFor.ConditionAsync(async () => await observer.LeaseTimeToLiveAsync(lease, CancellationToken.None) >= 5,
+            TimeSpan.FromSeconds(20), $"a keep-alive on the reopened stream renews the lease; log: {logger}");
+
+        Assert.True(connection.KeepAlives.StreamsOpened > opened, "the keep-alive stream was reopened");
+        Assert.Equal(lease, keeper.LeaseId);
+        await keeper.PutAsync("/auth-lease/b", "2", CancellationToken.None);
+        Assert.Equal(lease, (await observer.GetAsync("/auth-lease/b"))!.Lease);
+        Assert.True(logger.Has(LogLevel.Information, "authenticating again"), "the put after the expiry was refused once and signed in again: " + logger);
+        output.WriteLine(logger.ToString()); // what etcd did with the reopened keep-alive stream's expired token
     }
 
     [Fact]

@@ -27,13 +27,15 @@ internal sealed class FaultRig : IAsyncDisposable
     private readonly HttpClient _probe = new() { Timeout = TimeSpan.FromSeconds(2) };
     private readonly string _root = Directory.CreateTempSubdirectory("configcenter-faults-").FullName;
     private readonly IReadOnlyDictionary<string, string?> _etcdCredentials;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
     private HttpClient? _admin;
 
-    private FaultRig(EtcdCluster etcd, IReadOnlyDictionary<string, string?> etcdCredentials)
+    private FaultRig(EtcdCluster etcd, IReadOnlyDictionary<string, string?> etcdCredentials, string? prefix, IReadOnlyDictionary<string, string?> settings)
     {
         Etcd = etcd;
         _etcdCredentials = etcdCredentials;
-        Prefix = EtcdClusterFixtureBase.NewPrefix();
+        _settings = settings;
+        Prefix = prefix ?? EtcdClusterFixtureBase.NewPrefix();
         DataDirectory = Path.Combine(_root, "server");
     }
 
@@ -61,12 +63,17 @@ internal sealed class FaultRig : IAsyncDisposable
         get { lock (_acknowledged) return _acknowledged.Count == 0 ? null : _acknowledged[^1]; }
     }
 
-    /// <summary>Starts the cluster and the server, creates the app; <paramref name="etcdCredentials"/> are ConfigCenter:Etcd settings (user, password).</summary>
+    /// <summary>
+    /// Starts the cluster and the server, creates the app; <paramref name="etcdCredentials"/> are ConfigCenter:Etcd
+    /// settings (user, password), <paramref name="prefix"/> the etcd key prefix (a unique one when null) and
+    /// <paramref name="settings"/> more configuration (e.g. log levels) for the server and every client process.
+    /// </summary>
     public static async Task<FaultRig> StartAsync(Func<EtcdMember, IEnumerable<string>>? etcdArguments = null,
-        IReadOnlyDictionary<string, string?>? etcdCredentials = null, Func<EtcdCluster, Task>? prepareEtcd = null)
+        IReadOnlyDictionary<string, string?>? etcdCredentials = null, Func<EtcdCluster, Task>? prepareEtcd = null,
+        string? prefix = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var etcd = await EtcdCluster.StartAsync(3, arguments: etcdArguments);
-        var rig = new FaultRig(etcd, etcdCredentials ?? new Dictionary<string, string?>());
+        var rig = new FaultRig(etcd, etcdCredentials ?? new Dictionary<string, string?>(), prefix, settings ?? new Dictionary<string, string?>());
         try
         {
             if (prepareEtcd is not null) await prepareEtcd(etcd);
@@ -96,6 +103,7 @@ internal sealed class FaultRig : IAsyncDisposable
         };
         for (var i = 0; i < Etcd.Endpoints.Count; i++) settings[$"ConfigCenter:Etcd:Endpoints:{i}"] = Etcd.Endpoints[i];
         foreach (var (key, value) in _etcdCredentials) settings[$"ConfigCenter:Etcd:{key}"] = value;
+        foreach (var (key, value) in _settings) settings[key] = value;
         var server = DotnetProcess.Start("src", "ConfigCenter.Server", FreePort.Get(), settings);
         Server = server;
         await WaitFor.ConditionAsync(async () =>
@@ -131,6 +139,7 @@ internal sealed class FaultRig : IAsyncDisposable
         };
         for (var i = 0; i < Etcd.Endpoints.Count; i++) settings[$"ConfigCenter:Etcd:Endpoints:{i}"] = Etcd.Endpoints[i];
         foreach (var (key, value) in _etcdCredentials) settings[$"ConfigCenter:Etcd:{key}"] = value;
+        foreach (var (key, value) in _settings) settings[key] = value;
         var client = DotnetProcess.Start("tests", "ConfigCenter.Faults.Client", FreePort.Get(), settings);
         _clients.Add(client);
         var newest = Last?.Revision ?? 0;

@@ -33,6 +33,9 @@ public sealed class DotnetProcess : IAsyncDisposable
     /// <summary>Whether any line the process wrote (of the last 300) contains <paramref name="text"/>.</summary>
     public bool Wrote(string text) => _output.Any(line => line.Contains(text, StringComparison.Ordinal));
 
+    /// <summary>How many of the lines the process wrote (of the last 300) contain <paramref name="text"/>.</summary>
+    public int CountLines(string text) => _output.Count(line => line.Contains(text, StringComparison.Ordinal));
+
     /// <summary>The last lines the process wrote, for failure messages.</summary>
     public string Output => string.Join(Environment.NewLine, _output.TakeLast(60));
 

@@ -21,7 +21,8 @@ public sealed partial class EtcdCluster
                         "/v3/kv/compaction",
                         new Dictionary<string, object> { ["revision"] = revision, ["physical"] = true },
                         TimeSpan.FromSeconds(10),
-                        ct).ConfigureAwait(false);
+                        ct,
+                        member.Auth).ConfigureAwait(false);
                 }
                 catch (EtcdGatewayException ex) when (ex.Body.Contains("compacted", StringComparison.OrdinalIgnoreCase))
                 {
@@ -57,7 +58,7 @@ public sealed partial class EtcdCluster
                 ["range_end"] = Convert.ToBase64String(Contracts.EtcdKeys.PrefixRangeEnd(prefix)),
             };
             if (revision > 0) body["revision"] = revision;
-            using var doc = await EtcdGateway.PostAsync(member.Endpoint, "/v3/kv/range", body, null, ct).ConfigureAwait(false);
+            using var doc = await EtcdGateway.PostAsync(member.Endpoint, "/v3/kv/range", body, null, ct, member.Auth).ConfigureAwait(false);
             if (!doc.RootElement.TryGetProperty("kvs", out var kvs) || kvs.ValueKind != System.Text.Json.JsonValueKind.Array) return [];
             return [.. kvs.EnumerateArray().Select(kv => (
                 System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(kv.GetProperty("key").GetString()!)),

@@ -58,26 +58,29 @@ public sealed partial class EtcdCluster
         }
     }
 
-    private static string LocateEtcd()
+    private static string LocateEtcd() => LocateTool("etcd", "`sudo apt-get install -y etcd-server etcd-client`");
+
+    private static string LocateTool(string name, string install)
     {
         var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
         foreach (var dir in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
-            var candidate = Path.Combine(dir, "etcd");
+            var candidate = Path.Combine(dir, name);
             if (File.Exists(candidate))
             {
                 return candidate;
             }
         }
 
-        if (File.Exists("/usr/bin/etcd"))
+        var fallback = $"/usr/bin/{name}";
+        if (File.Exists(fallback))
         {
-            return "/usr/bin/etcd";
+            return fallback;
         }
 
         throw new InvalidOperationException(
-            "The etcd binary was not found on PATH nor at /usr/bin/etcd. Install it (Debian/Ubuntu: " +
-            "`sudo apt-get install -y etcd-server etcd-client`, or run `./build.sh test`, which installs it).");
+            $"The {name} binary was not found on PATH nor at {fallback}. Install it (Debian/Ubuntu: " +
+            $"{install}, or run `./build.sh test`, which installs it).");
     }
 
     private static void HookProcessExit()

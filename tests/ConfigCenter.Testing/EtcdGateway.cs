@@ -24,6 +24,11 @@ public sealed class EtcdGatewayException : Exception
 
     /// <summary>True for errors worth retrying on another member (unavailable, leader changed, timeouts).</summary>
     public bool IsTransient => (int)StatusCode >= 500;
+
+    /// <summary>True when etcd refused the request's auth token (expired, or issued before an auth change): authenticate again.</summary>
+    public bool IsAuthTokenRefused =>
+        Body.Contains("invalid auth token", StringComparison.OrdinalIgnoreCase)
+        || Body.Contains("revision of auth store is old", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>Minimal client of etcd's v3 JSON gateway (etcd 3.4 serves it under /v3/).</summary>
@@ -60,11 +65,43 @@ internal static class EtcdGateway
         }
     }
 
-    public static async Task<JsonDocument> PostAsync(string endpoint, string path, object body, TimeSpan? timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Posts <paramref name="body"/>; with <paramref name="auth"/>, signed in with its token, which is renewed (and the
+    /// request repeated once) when etcd refuses it.
+    /// </summary>
+    public static async Task<JsonDocument> PostAsync(string endpoint, string path, object body, TimeSpan? timeout, CancellationToken cancellationToken, EtcdGatewayAuth? auth = null)
     {
         var json = JsonSerializer.Serialize(body);
-        var text = await SendAsync(HttpMethod.Post, endpoint, path, json, timeout ?? DefaultRequestTimeout, cancellationToken).ConfigureAwait(false);
+        var wait = timeout ?? DefaultRequestTimeout;
+        for (var attempt = 1; ; attempt++)
+        {
+            var token = auth is null ? null : await auth.TokenAsync(endpoint, wait, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var text = await SendAsync(HttpMethod.Post, endpoint, path, json, wait, cancellationToken, token).ConfigureAwait(false);
+                return JsonDocument.Parse(text);
+            }
+            catch (EtcdGatewayException ex) when (token is not null && attempt == 1 && ex.IsAuthTokenRefused)
+            {
+                auth!.Refused(token);
+            }
+        }
+    }
+
+    /// <summary>Posts <paramref name="body"/> with exactly <paramref name="token"/> (no renewal).</summary>
+    public static async Task<JsonDocument> PostWithTokenAsync(string endpoint, string path, object body, string token, CancellationToken cancellationToken)
+    {
+        var text = await SendAsync(HttpMethod.Post, endpoint, path, JsonSerializer.Serialize(body), DefaultRequestTimeout, cancellationToken, token).ConfigureAwait(false);
         return JsonDocument.Parse(text);
+    }
+
+    /// <summary>Signs in as <paramref name="user"/> (<c>/v3/auth/authenticate</c>) and returns the token.</summary>
+    public static async Task<string> AuthenticateAsync(string endpoint, string user, string password, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var json = JsonSerializer.Serialize(new Dictionary<string, string> { ["name"] = user, ["password"] = password });
+        var text = await SendAsync(HttpMethod.Post, endpoint, "/v3/auth/authenticate", json, timeout, cancellationToken).ConfigureAwait(false);
+        using var doc = JsonDocument.Parse(text);
+        return EtcdGatewayAuth.ReadToken(doc);
     }
 
     public static long ReadInt64(JsonElement element) => element.ValueKind switch
@@ -81,7 +118,7 @@ internal static class EtcdGateway
         _ => string.Empty,
     };
 
-    private static async Task<string> SendAsync(HttpMethod method, string endpoint, string path, string? json, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<string> SendAsync(HttpMethod method, string endpoint, string path, string? json, TimeSpan timeout, CancellationToken cancellationToken, string? token = null)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
@@ -91,6 +128,9 @@ internal static class EtcdGateway
             request.Content = new StringContent(json, Encoding.UTF8);
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         }
+
+        // The gateway hands the Authorization header to etcd as the request's token (the bare token, no scheme).
+        if (token is not null) request.Headers.TryAddWithoutValidation("Authorization", token);
 
         try
         {

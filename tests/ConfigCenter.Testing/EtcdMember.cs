@@ -80,6 +80,9 @@ public sealed class EtcdMember
 
     internal Process? Process { get; set; }
 
+    /// <summary>How the gateway helpers sign in once the cluster has authentication on (<see cref="EtcdCluster.EnableAuthAsync"/>); null before.</summary>
+    internal EtcdGatewayAuth? Auth { get; set; }
+
     internal void Capture(string? line)
     {
         if (line is null)
@@ -111,7 +114,8 @@ public sealed class EtcdMember
             "/v3/kv/range",
             new Dictionary<string, object> { ["key"] = EtcdGateway.B64(key), ["serializable"] = serializable },
             null,
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            Auth).ConfigureAwait(false);
         if (!doc.RootElement.TryGetProperty("kvs", out var kvs) || kvs.ValueKind != JsonValueKind.Array || kvs.GetArrayLength() == 0)
         {
             return null;
@@ -131,7 +135,8 @@ public sealed class EtcdMember
             "/v3/kv/put",
             new Dictionary<string, object> { ["key"] = EtcdGateway.B64(key), ["value"] = EtcdGateway.B64(value) },
             null,
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            Auth).ConfigureAwait(false);
         return HeaderRevision(doc);
     }
 
@@ -144,7 +149,7 @@ public sealed class EtcdMember
             body["range_end"] = Convert.ToBase64String(PrefixEnd(Encoding.UTF8.GetBytes(key)));
         }
 
-        using var doc = await EtcdGateway.PostAsync(Endpoint, "/v3/kv/deleterange", body, null, cancellationToken).ConfigureAwait(false);
+        using var doc = await EtcdGateway.PostAsync(Endpoint, "/v3/kv/deleterange", body, null, cancellationToken, Auth).ConfigureAwait(false);
         return doc.RootElement.TryGetProperty("deleted", out var deleted) ? EtcdGateway.ReadInt64(deleted) : 0;
     }
 
@@ -156,8 +161,28 @@ public sealed class EtcdMember
             "/v3/kv/range",
             new Dictionary<string, object> { ["key"] = "AA==", ["count_only"] = true },
             null,
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            Auth).ConfigureAwait(false);
         return HeaderRevision(doc);
+    }
+
+    /// <summary>
+    /// Whether this member accepts <paramref name="token"/> (from <see cref="EtcdCluster.AuthenticateAsync"/>) for a read of
+    /// <paramref name="key"/>: false when etcd answers "invalid auth token" (it expired here, or never existed).
+    /// Using a valid token renews its TTL on this member.
+    /// </summary>
+    public async Task<bool> AcceptsTokenAsync(string token, string key, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var _ = await EtcdGateway.PostWithTokenAsync(Endpoint, "/v3/kv/range",
+                new Dictionary<string, object> { ["key"] = EtcdGateway.B64(key), ["count_only"] = true }, token, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (EtcdGatewayException ex) when (ex.IsAuthTokenRefused)
+        {
+            return false;
+        }
     }
 
     /// <summary>This member's etcd id and the id of the leader it knows (from <c>/v3/maintenance/status</c>).</summary>

@@ -42,6 +42,7 @@ internal static class ServerServiceCollectionExtensions
         services.AddSingleton(sp => new EtcdConnection(
             EtcdClientOptionsFrom(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConfigCenterServerOptions>>().Value.Etcd),
             sp.GetRequiredService<ILogger<EtcdConnection>>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService<EtcdCredentialsCheck>();
         services.AddSingleton<EtcdReleaseWriter>();
         services.AddSingleton<OutboxReconciler>();
         services.AddSingleton<ParkedReleases>();
