@@ -108,7 +108,12 @@ public sealed partial class EtcdLeaseKeeper
         {
             _writeLock.Release();
         }
-        if (!_announce) return;
+        if (!_announce)
+        {
+            // A caller's failed put is now on the lease too (after a grant the announcement completes this instead).
+            if (LeaseId == lease) Volatile.Read(ref _ready).TrySetResult(lease);
+            return;
+        }
         _announce = false;
         // Handlers run outside the write lock: they may call PutAsync.
         await GrantedAsync(lease, ct).ConfigureAwait(false);
