@@ -76,7 +76,8 @@ public sealed partial class EtcdLeaseKeeper : IAsyncDisposable
 
     /// <summary>
     /// Owns <paramref name="key"/>: puts it with the lease now when one is held (it is put again on every new lease).
-    /// Returns once etcd stored it, or at once when no lease is held yet; a failed put is retried by the keeper.
+    /// Returns once etcd stored it, or at once when no lease is held yet (or one was granted a moment ago and the keeper
+    /// is about to put every owned key on it, this one included); a failed put is retried by the keeper.
     /// On a lease already granted (<see cref="Start"/> early, then <see cref="WaitForLeaseAsync"/>) this is a single
     /// etcd write — one <c>Txn</c> — which is how a registration reaches other processes fastest.
     /// </summary>
@@ -92,7 +93,8 @@ public sealed partial class EtcdLeaseKeeper : IAsyncDisposable
         try
         {
             var lease = LeaseId;
-            if (lease == 0) return;
+            // No lease yet, or one just granted whose keys the loop is about to put (with this one): one write, not two.
+            if (lease == 0 || _announce) return;
             await PutOnLeaseAsync(lease, [new KeyValuePair<string, ByteString>(key, value)], ct).ConfigureAwait(false);
         }
         catch (Exception) when (!ct.IsCancellationRequested)
