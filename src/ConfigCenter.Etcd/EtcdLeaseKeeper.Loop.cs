@@ -96,6 +96,7 @@ public sealed partial class EtcdLeaseKeeper
     private async Task PutAllAsync(CancellationToken ct)
     {
         long lease;
+        bool announce;
         await _writeLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
@@ -103,13 +104,20 @@ public sealed partial class EtcdLeaseKeeper
             if (lease == 0) return;
             await PutOnLeaseAsync(lease, [.. _owned], ct).ConfigureAwait(false);
             _dirty = false;
+            // Cleared under the lock: from here on a caller's PutAsync puts its key itself (see PutAsync).
+            announce = _announce;
+            _announce = false;
         }
         finally
         {
             _writeLock.Release();
         }
-        if (!_announce) return;
-        _announce = false;
+        if (!announce)
+        {
+            // A caller's failed put is now on the lease too (after a grant the announcement completes this instead).
+            if (LeaseId == lease) Volatile.Read(ref _ready).TrySetResult(lease);
+            return;
+        }
         // Handlers run outside the write lock: they may call PutAsync.
         await GrantedAsync(lease, ct).ConfigureAwait(false);
     }

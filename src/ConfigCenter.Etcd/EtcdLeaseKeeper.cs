@@ -67,12 +67,19 @@ public sealed partial class EtcdLeaseKeeper : IAsyncDisposable
         _loop = Task.Run(() => RunAsync(_stop.Token));
     }
 
-    /// <summary>Waits until a lease is held with every owned key put on it, and returns its id.</summary>
+    /// <summary>
+    /// Waits until a lease is held with every owned key put on it, and returns its id. A keeper started before it owns
+    /// any key completes this as soon as the lease is granted; a later put that fails makes it wait again until the
+    /// keeper has put that key.
+    /// </summary>
     public Task<long> WaitForLeaseAsync(CancellationToken ct) => Volatile.Read(ref _ready).Task.WaitAsync(ct);
 
     /// <summary>
     /// Owns <paramref name="key"/>: puts it with the lease now when one is held (it is put again on every new lease).
-    /// Returns once etcd stored it, or at once when no lease is held yet; a failed put is retried by the keeper.
+    /// Returns once etcd stored it, or at once when no lease is held yet (or one was granted a moment ago and the keeper
+    /// is about to put every owned key on it, this one included); a failed put is retried by the keeper.
+    /// On a lease already granted (<see cref="Start"/> early, then <see cref="WaitForLeaseAsync"/>) this is a single
+    /// etcd write — one <c>Txn</c> — which is how a registration reaches other processes fastest.
     /// </summary>
     public Task PutAsync(string key, string value, CancellationToken ct) => PutAsync(key, ByteString.CopyFromUtf8(value), ct);
 
@@ -86,12 +93,16 @@ public sealed partial class EtcdLeaseKeeper : IAsyncDisposable
         try
         {
             var lease = LeaseId;
-            if (lease == 0) return;
+            // No lease yet, or one just granted whose keys the loop is about to put (with this one): one write, not two.
+            if (lease == 0 || _announce) return;
             await PutOnLeaseAsync(lease, [new KeyValuePair<string, ByteString>(key, value)], ct).ConfigureAwait(false);
         }
         catch (Exception) when (!ct.IsCancellationRequested)
         {
             _dirty = true;
+            // The lease is held but not every owned key is on it: WaitForLeaseAsync waits for the keeper's retry.
+            var ready = Volatile.Read(ref _ready);
+            if (ready.Task.IsCompleted) Interlocked.CompareExchange(ref _ready, NewReady(), ready);
             Volatile.Read(ref _putFailed).TrySetResult();
             throw;
         }

@@ -28,6 +28,32 @@ public sealed class LeaseKeeperTests(EtcdClusterFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task PutOnALeaseGrantedAhead_IsExactlyOneEtcdWrite()
+    {
+        var key = $"{EtcdClusterFixtureBase.NewPrefix()}/instance";
+        using var connection = Connect(fixture.Endpoints);
+        await using var keeper = new EtcdLeaseKeeper(connection, TimeSpan.FromSeconds(30));
+        var beforeGrant = await RaftIndexAsync(connection);
+        keeper.Start();
+        var lease = await keeper.WaitForLeaseAsync(CancellationToken.None).WaitAsync(Timeout);
+        var granted = await RaftIndexAsync(connection);
+        // The grant is a raft entry of its own (so the measure sees it); a keeper that owns no key writes nothing else.
+        Assert.Equal(beforeGrant + 1, granted);
+        Assert.Empty(keeper.Keys);
+
+        await keeper.PutAsync(key, "up", CancellationToken.None);
+
+        Assert.Equal(granted + 1, await RaftIndexAsync(connection));
+        Assert.Equal(lease, (await connection.GetAsync(key))!.Lease);
+        Assert.Equal(lease, await keeper.WaitForLeaseAsync(CancellationToken.None).WaitAsync(Timeout));
+    }
+
+    /// <summary>etcd's applied raft index: every write (put, txn, lease grant or revoke) adds one entry; reads and keep-alives add none.</summary>
+    private static async Task<ulong> RaftIndexAsync(EtcdConnection connection) =>
+        (await connection.CallAsync((invoker, o) => new Maintenance.MaintenanceClient(invoker).StatusAsync(new StatusRequest(), o).ResponseAsync,
+            CancellationToken.None)).RaftAppliedIndex;
+
+    [Fact]
     public async Task KeepAlive_KeepsTheKeysPastTheTtl()
     {
         var key = $"{EtcdClusterFixtureBase.NewPrefix()}/instance";

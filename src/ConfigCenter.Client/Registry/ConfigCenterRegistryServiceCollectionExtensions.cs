@@ -11,7 +11,8 @@ namespace ConfigCenter.Client;
 public static class ConfigCenterRegistryServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers this process in the registry once the server listens, on an etcd lease kept alive every TTL/3; its
+    /// Registers this process in the registry once the server listens, on an etcd lease kept alive every TTL/3 and
+    /// granted as the host starts (while the server binds), so the registration itself is a single etcd write; its
     /// health follows the application's health checks; stopping the host revokes the lease before the server stops.
     /// Inject <see cref="IServiceRegistration"/> to change weight or draining at run time (changes of the options do so too).
     /// Options bind from <c>ConfigCenter:Registration</c>, then <paramref name="configure"/> runs. Invalid settings

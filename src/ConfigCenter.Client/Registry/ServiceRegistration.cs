@@ -12,7 +12,8 @@ using Microsoft.Extensions.Options;
 namespace ConfigCenter.Client.Registry;
 
 /// <summary>
-/// Registers this process once the server listens, keeps the entry on an <see cref="EtcdLeaseKeeper"/> lease, re-puts it
+/// Grants this process's lease as the host starts (in parallel with the server binding its addresses), registers once
+/// the server listens — a single put on the lease already granted — keeps the entry on that <see cref="EtcdLeaseKeeper"/> lease, re-puts it
 /// when the application's health, applied config revisions, weight or draining change, and revokes the lease as the host
 /// starts stopping, so the instance leaves discovery before it stops serving. It watches its own key: weight and
 /// draining an admin wrote are kept in every later put, and a key deleted by hand while the lease lives stays deleted.
@@ -78,6 +79,15 @@ internal sealed partial class ServiceRegistration : IServiceRegistration, IHoste
             _configured = (options.Draining, options.Weight);
             (_draining, _weight) = _configured;
         }
+        // Grant the lease now, before any hosted service starts (the server included): the grant — a raft write of its
+        // own — runs while Kestrel binds, so once the server listens the registration is one put on a lease etcd
+        // already holds, not a grant and then a put. The lease carries no key until then; if etcd does not answer, the
+        // keeper keeps retrying and the registration waits for it (see StartedAsync).
+        var keeper = new EtcdLeaseKeeper(_etcd.Connection, options.Ttl, _logger);
+        keeper.LeaseGranted += OnLeaseGranted;
+        keeper.LeaseLost += OnLeaseLost;
+        _keeper = keeper;
+        keeper.Start();
         return Task.CompletedTask;
     }
 
@@ -94,21 +104,20 @@ internal sealed partial class ServiceRegistration : IServiceRegistration, IHoste
             RegisteredAt = _etcd.Settings.TimeProvider.GetUtcNow(),
         };
         Key = EtcdKeys.Instance(_etcd.Prefix, _etcd.Environment, described.Service, described.InstanceId);
-        var keeper = new EtcdLeaseKeeper(_etcd.Connection, options.Ttl, _logger);
-        keeper.LeaseGranted += OnLeaseGranted;
-        keeper.LeaseLost += OnLeaseLost;
-        _keeper = keeper;
+        var keeper = _keeper ?? throw new InvalidOperationException("The registration was started without StartingAsync.");
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            // Weight or draining set through IServiceRegistration before start win over the options.
+            // Weight or draining set through IServiceRegistration before start win over the options. With the lease
+            // granted (the usual case: it was asked for in StartingAsync) this is the registration's only etcd write;
+            // while the grant is still under way the keeper puts the entry as soon as it holds the lease.
             await PutLockedAsync(WithState(described), cancellationToken).ConfigureAwait(false);
+            if (keeper.LeaseId != 0 && !_deregistered) LogRegistered(keeper.LeaseId);
         }
         finally
         {
             _gate.Release();
         }
-        keeper.Start();
         if (options.Required) await WaitRegisteredAsync(keeper, options.StartupTimeout, cancellationToken).ConfigureAwait(false);
         _subscription = _changes?.Subscribe(_ => Signal());
         _optionsSubscription = _options.OnChange(OnOptionsChanged);
@@ -354,11 +363,22 @@ internal sealed partial class ServiceRegistration : IServiceRegistration, IHoste
         }
     }
 
+    private int _registeredLogged;
+
+    /// <summary>Logs the first registration once, whichever put it (the start-up put or the keeper's, after a late grant).</summary>
+    private void LogRegistered(long lease)
+    {
+        if (Interlocked.Exchange(ref _registeredLogged, 1) != 0) return;
+        _logger.LogInformation("Registered {Key} ({Scheme}://{Address}:{Port}) on lease {LeaseId}", Key, Entry?.Scheme, Entry?.Address, Entry?.Port, lease);
+    }
+
     private void OnLeaseGranted(object? sender, EtcdLeaseEventArgs e)
     {
         if (e.PreviousLeaseId == 0)
         {
-            _logger.LogInformation("Registered {Key} ({Scheme}://{Address}:{Port}) on lease {LeaseId}", Key, Entry?.Scheme, Entry?.Address, Entry?.Port, e.LeaseId);
+            // Granted in StartingAsync, usually before the entry exists: the registration itself is logged by its put.
+            if (Entry is null) _logger.LogDebug("Granted etcd lease {LeaseId} ahead of the registration", e.LeaseId);
+            else if (!_deregistered) LogRegistered(e.LeaseId);
         }
         else if (!_deregistered)
         {

@@ -1,8 +1,10 @@
+using ConfigCenter.Client.Registry;
 using ConfigCenter.Contracts;
 using ConfigCenter.Etcd;
 using ConfigCenter.Testing;
 using Etcdserverpb;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -40,6 +42,90 @@ public sealed class RegistrationTests(EtcdClusterFixture etcd) : IClassFixture<E
         Assert.Equal("100", entry.Metadata["weight"]);
         Assert.Equal("accounts", entry.Metadata["team"]);
         Assert.NotEqual(default, entry.RegisteredAt);
+    }
+
+    [Fact]
+    public async Task LeaseIsGrantedBeforeTheServerListens_SoTheRegistrationIsOneEtcdWrite()
+    {
+        var settings = NewSettings();
+        var probe = new ListeningProbe();
+        await using var app = RegisteredService.Build(settings, o => o.Required = true, b =>
+        {
+            // Registered before AddConfigCenterRegistration: its StartedAsync runs once Kestrel listens, right before the
+            // registration's own StartedAsync.
+            b.Services.AddSingleton(probe);
+            b.Services.AddHostedService(sp => sp.GetRequiredService<ListeningProbe>().Bind(sp));
+        });
+
+        await app.StartAsync();
+
+        var atListen = await probe.Seen.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.NotEqual(0, atListen.Port);
+        Assert.NotEqual(0, atListen.Lease);
+        Assert.Equal(0, atListen.Keys);
+        var registration = app.Services.GetRequiredService<ServiceRegistration>();
+        await using var connection = new EtcdConnection(new EtcdClientOptions { Endpoints = [.. etcd.Endpoints] });
+        var kv = Assert.Single((await connection.GetAsync(registration.Key!, CancellationToken.None)).Kvs);
+        Assert.Equal(atListen.Lease, kv.Lease);
+        Assert.Equal(atListen.Lease, registration.Keeper!.LeaseId);
+        // The grant was a raft entry of its own (the measure sees writes); from the listening server to the stored
+        // entry there was exactly one more: the put.
+        Assert.True(atListen.RaftIndex > atListen.RaftIndexBeforeStart, $"the grant did not show in etcd's raft index ({atListen.RaftIndexBeforeStart} → {atListen.RaftIndex})");
+        Assert.Equal(atListen.RaftIndex + 1, await RaftIndexAsync(connection));
+    }
+
+    /// <summary>etcd's applied raft index: every write (a put, a lease grant or revoke) adds one entry; reads and keep-alives add none.</summary>
+    private static async Task<ulong> RaftIndexAsync(EtcdConnection connection)
+    {
+        var status = await connection.CallAsync((invoker, o) => new Maintenance.MaintenanceClient(invoker).StatusAsync(new StatusRequest(), o).ResponseAsync,
+            CancellationToken.None);
+        return status.RaftAppliedIndex;
+    }
+
+    /// <summary>
+    /// Looks at the registration when the server already listens and the registration has not put anything yet: which
+    /// lease the keeper holds (waiting for the grant that StartingAsync asked for) and etcd's raft index at that moment.
+    /// </summary>
+    private sealed class ListeningProbe : IHostedLifecycleService
+    {
+        private IServiceProvider? _services;
+
+        public TaskCompletionSource<(int Port, long Lease, int Keys, ulong RaftIndexBeforeStart, ulong RaftIndex)> Seen { get; } =
+            new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        private ulong _beforeStart;
+
+        public ListeningProbe Bind(IServiceProvider services)
+        {
+            _services = services;
+            return this;
+        }
+
+        public async Task StartingAsync(CancellationToken cancellationToken)
+        {
+            // Runs before the registration's StartingAsync (registered first): nothing of this host reached etcd yet.
+            _beforeStart = await RaftIndexAsync(_services!.GetRequiredService<RegistryEtcd>().Connection);
+        }
+
+        public async Task StartedAsync(CancellationToken cancellationToken)
+        {
+            var services = _services!;
+            var port = new Uri(services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+                .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First()).Port;
+            var keeper = services.GetRequiredService<ServiceRegistration>().Keeper
+                ?? throw new InvalidOperationException("The server listens but the registration has no lease keeper yet: nothing was granted ahead of it.");
+            var lease = await keeper.WaitForLeaseAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+            var index = await RaftIndexAsync(services.GetRequiredService<RegistryEtcd>().Connection);
+            Seen.TrySetResult((port, lease, keeper.Keys.Count, _beforeStart, index));
+        }
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     [Fact]
