@@ -1,6 +1,10 @@
+using System.Diagnostics;
 using ConfigCenter.Benchmarks;
 
 if (args is ["subscribers", .. var subscriberArgs]) return await SubscriberProcess.RunChildAsync(subscriberArgs);
+
+Bench.Quick = args.Contains("--quick", StringComparer.OrdinalIgnoreCase);
+args = [.. args.Where(a => !string.Equals(a, "--quick", StringComparison.OrdinalIgnoreCase))];
 
 IBenchmark[] all = [.. typeof(IBenchmark).Assembly.GetTypes()
     .Where(t => typeof(IBenchmark).IsAssignableFrom(t) && t is { IsInterface: false, IsAbstract: false })
@@ -8,6 +12,11 @@ IBenchmark[] all = [.. typeof(IBenchmark).Assembly.GetTypes()
     .OrderBy(b => b.Name, StringComparer.Ordinal)];
 
 var selected = args.Length == 0 ? all : [.. all.Where(b => args.Contains(b.Name, StringComparer.OrdinalIgnoreCase))];
+if (args is ["--list"])
+{
+    foreach (var benchmark in all) Console.WriteLine(benchmark.Name);
+    return 0;
+}
 if (selected.Length == 0)
 {
     Console.Error.WriteLine($"Unknown benchmark. Available: {string.Join(", ", all.Select(b => b.Name))}");
@@ -17,8 +26,10 @@ var report = new BenchmarkReport();
 using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(20));
 foreach (var benchmark in selected)
 {
-    Console.WriteLine($"== {benchmark.Name}");
+    Console.WriteLine($"== {benchmark.Name} (load average {Bench.LoadAverage()}{(Bench.Quick ? ", quick" : "")})");
+    var began = Stopwatch.GetTimestamp();
     await benchmark.RunAsync(report, cts.Token);
+    Console.WriteLine($"== {benchmark.Name} done in {Stopwatch.GetElapsedTime(began).TotalSeconds:0.0} s (load average {Bench.LoadAverage()})");
 }
 report.Print();
 return 0;
