@@ -83,7 +83,7 @@ internal sealed class FanOutBenchmark : IBenchmark
         var cpu = default(CpuSample);
         for (var i = 0; i < WarmupRounds + Rounds; i++)
         {
-            await PublishToReloadBenchmark.SetValueAsync(admin, App, $"v{i}", ct);
+            await PublishToReloadBenchmark.SetValueAsync(admin, App, $"p{i}", ct);
             var before = CpuSample.Now(clients, etcd);
             var start = Stopwatch.GetTimestamp();
             await PublishToReloadBenchmark.PublishAsync(admin, App, null, ct);

@@ -23,13 +23,25 @@ if (selected.Length == 0)
     return 2;
 }
 var report = new BenchmarkReport();
+var failed = new List<string>();
 using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(20));
 foreach (var benchmark in selected)
 {
     Console.WriteLine($"== {benchmark.Name} (load average {Bench.LoadAverage()}{(Bench.Quick ? ", quick" : "")})");
     var began = Stopwatch.GetTimestamp();
-    await benchmark.RunAsync(report, cts.Token);
-    Console.WriteLine($"== {benchmark.Name} done in {Stopwatch.GetElapsedTime(began).TotalSeconds:0.0} s (load average {Bench.LoadAverage()})");
+    try
+    {
+        await benchmark.RunAsync(report, cts.Token);
+        Console.WriteLine($"== {benchmark.Name} done in {Stopwatch.GetElapsedTime(began).TotalSeconds:0.0} s (load average {Bench.LoadAverage()})");
+    }
+    catch (Exception e) when (e is not OperationCanceledException || !cts.IsCancellationRequested)
+    {
+        // The run goes on with the next benchmark; the exit code says that one failed.
+        Console.WriteLine($"== {benchmark.Name} FAILED after {Stopwatch.GetElapsedTime(began).TotalSeconds:0.0} s: {e}");
+        failed.Add(benchmark.Name);
+    }
 }
 report.Print();
-return 0;
+if (failed.Count == 0) return 0;
+Console.WriteLine($"FAILED: {string.Join(", ", failed)}");
+return 1;
