@@ -106,6 +106,8 @@ internal sealed class FanOutBenchmark : IBenchmark
         await SeedAsync(admin, ct);
         await WaitFor.ConditionAsync(async () => (await etcd.GetAsync(EtcdKeys.Config(server.Prefix, Env, $"idle{IdleApps - 1:000}", $"ns{IdleNamespaces - 1}"), ct)) is not null,
             TimeSpan.FromSeconds(60), "the last seeded release is in etcd", ct);
+        // Let the seeding's aftermath (relay, release watch, background JIT) settle; part of the measurement design.
+        await Task.Delay(Bench.Pick(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1)), ct);
         var idleLoad = Bench.LoadAverage();
         var idleBefore = CpuSample.Now(clients, etcd);
         var idleStart = Stopwatch.GetTimestamp();

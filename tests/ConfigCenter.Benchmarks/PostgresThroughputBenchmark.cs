@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using ConfigCenter.Contracts;
 using ConfigCenter.Testing;
 
@@ -20,35 +21,83 @@ internal sealed class PostgresThroughputBenchmark : IBenchmark
 
     public string Name => "postgres";
 
+    /// <summary>
+    /// Each store runs in a child process of its own (this program with <c>postgres-phase sqlite|postgres</c>), one after
+    /// the other: EF Core's compiled queries bind to the first model a process uses, so one process cannot host a SQLite
+    /// and a PostgreSQL server — nor does a deployment.
+    /// </summary>
     public async Task RunAsync(BenchmarkReport report, CancellationToken ct)
     {
-        await using var etcd = await EtcdCluster.StartAsync(1, ct);
-        await using var postgres = await PostgresServer.StartAsync();
-        var settings = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" };
-
-        double sqliteAccepted, sqliteDelivered;
         var sqliteLoad = Bench.LoadAverage();
-        await using (var sqlite = await ConfigCenterServerHost.StartAsync(etcd.Endpoints, settings: settings))
-        {
-            using var admin = await sqlite.CreateAdminClientAsync();
-            (sqliteAccepted, sqliteDelivered) = await MeasureAsync([admin], etcd, sqlite.Prefix, "sqlite", ct);
-        }
+        var (sqliteAccepted, sqliteDelivered) = await RunPhaseProcessAsync("sqlite", ct);
         report.Add(Name, "SQLite, 1 server: publishes/s accepted", sqliteAccepted, "releases/s",
             $"{Publishers} publishers, {Releases} releases after {WarmupReleases} warm-up; load {sqliteLoad} → {Bench.LoadAverage()}");
         report.Add(Name, "SQLite, 1 server: publishes/s delivered to etcd", sqliteDelivered, "releases/s");
-
-        var database = await postgres.CreateDatabaseAsync();
-        var prefix = EtcdClusterFixtureBase.NewPrefix();
         var postgresLoad = Bench.LoadAverage();
-        await using var a = await ConfigCenterServerHost.StartReplicaAsync(database, etcd.Endpoints, prefix, settings);
-        await using var b = await ConfigCenterServerHost.StartReplicaAsync(database, etcd.Endpoints, prefix, settings);
-        using var adminA = await a.CreateAdminClientAsync();
-        using var adminB = await b.CreateAdminClientAsync();
-        var (postgresAccepted, postgresDelivered) = await MeasureAsync([adminA, adminB], etcd, prefix, "postgres", ct);
+        var (postgresAccepted, postgresDelivered) = await RunPhaseProcessAsync("postgres", ct);
         report.Add(Name, "PostgreSQL, 2 replicas: publishes/s accepted", postgresAccepted, "releases/s",
             $"publishers alternate replicas; load {postgresLoad} → {Bench.LoadAverage()}");
         report.Add(Name, "PostgreSQL, 2 replicas: publishes/s delivered to etcd", postgresDelivered, "releases/s",
             $"ratio to SQLite {postgresDelivered / sqliteDelivered:0.00} (accepted {postgresAccepted / sqliteAccepted:0.00})");
+    }
+
+    private static async Task<(double Accepted, double Delivered)> RunPhaseProcessAsync(string store, CancellationToken ct)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (!Environment.ProcessPath!.EndsWith("ConfigCenter.Benchmarks", StringComparison.Ordinal)) start.ArgumentList.Add(typeof(PostgresThroughputBenchmark).Assembly.Location);
+        start.ArgumentList.Add("postgres-phase");
+        start.ArgumentList.Add(store);
+        if (Bench.Quick) start.ArgumentList.Add("--quick");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the postgres-phase process.");
+        (double, double)? result = null;
+        try
+        {
+            while (await process.StandardOutput.ReadLineAsync(ct) is { } line)
+            {
+                if (line.StartsWith("RESULT ", StringComparison.Ordinal))
+                {
+                    var parts = line.Split(' ');
+                    result = (double.Parse(parts[1], CultureInfo.InvariantCulture), double.Parse(parts[2], CultureInfo.InvariantCulture));
+                }
+                else Console.WriteLine(line);
+            }
+            await process.WaitForExitAsync(ct);
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+        if (process.ExitCode != 0 || result is null) throw new InvalidOperationException($"The {store} phase exited with {process.ExitCode} without a result.");
+        return result.Value;
+    }
+
+    /// <summary>The child's side: one store, its own etcd (and PostgreSQL), prints <c>RESULT {accepted/s} {delivered/s}</c>.</summary>
+    public static async Task<int> RunPhaseAsync(string store)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        var ct = cts.Token;
+        await using var etcd = await EtcdCluster.StartAsync(1, ct);
+        var settings = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" };
+        (double Accepted, double Delivered) rates;
+        if (store == "sqlite")
+        {
+            await using var sqlite = await ConfigCenterServerHost.StartAsync(etcd.Endpoints, settings: settings);
+            using var admin = await sqlite.CreateAdminClientAsync();
+            rates = await MeasureAsync([admin], etcd, sqlite.Prefix, store, ct);
+        }
+        else
+        {
+            await using var postgres = await PostgresServer.StartAsync();
+            var database = await postgres.CreateDatabaseAsync();
+            var prefix = EtcdClusterFixtureBase.NewPrefix();
+            await using var a = await ConfigCenterServerHost.StartReplicaAsync(database, etcd.Endpoints, prefix, settings);
+            await using var b = await ConfigCenterServerHost.StartReplicaAsync(database, etcd.Endpoints, prefix, settings);
+            using var adminA = await a.CreateAdminClientAsync();
+            using var adminB = await b.CreateAdminClientAsync();
+            rates = await MeasureAsync([adminA, adminB], etcd, prefix, store, ct);
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {rates.Accepted:0.###} {rates.Delivered:0.###}"));
+        return 0;
     }
 
     /// <summary>Creates the namespaces with one edit each, warms up, then publishes them all; returns (accepted/s, delivered/s).</summary>

@@ -6,6 +6,8 @@ if (args is ["subscribers", .. var subscriberArgs]) return await SubscriberProce
 Bench.Quick = args.Contains("--quick", StringComparer.OrdinalIgnoreCase);
 args = [.. args.Where(a => !string.Equals(a, "--quick", StringComparison.OrdinalIgnoreCase))];
 
+if (args is ["postgres-phase", var store]) return await PostgresThroughputBenchmark.RunPhaseAsync(store);
+
 IBenchmark[] all = [.. typeof(IBenchmark).Assembly.GetTypes()
     .Where(t => typeof(IBenchmark).IsAssignableFrom(t) && t is { IsInterface: false, IsAbstract: false })
     .Select(t => (IBenchmark)Activator.CreateInstance(t)!)
