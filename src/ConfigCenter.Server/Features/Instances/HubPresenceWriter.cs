@@ -27,6 +27,7 @@ internal sealed class HubPresenceWriter(InstanceTracker tracker, EtcdConnection 
     private EtcdLeaseKeeper? _keeper;
     private Task _loop = Task.CompletedTask;
     private long _synced;
+    private int _disposed;
 
     /// <summary>How many instance entries the writer has examined (written, left as they were, or deleted).</summary>
     internal long Synced => Interlocked.Read(ref _synced);
@@ -126,6 +127,8 @@ internal sealed class HubPresenceWriter(InstanceTracker tracker, EtcdConnection 
 
     public async ValueTask DisposeAsync()
     {
+        // The host disposes it both as a hosted service and as a singleton.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         tracker.InstanceChanged -= OnChanged;
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
