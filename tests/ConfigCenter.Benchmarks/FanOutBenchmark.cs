@@ -50,6 +50,7 @@ internal sealed class FanOutBenchmark : IBenchmark
         var raw = new List<double>();
         long rawPeakWorkingSet, rawPeakHeap;
         TimeSpan rawConnect;
+        var rawCpu = default(CpuSample);
         await using (var host = await RawSignalRHost.StartAsync())
         {
             var connecting = Stopwatch.GetTimestamp();
@@ -58,16 +59,20 @@ internal sealed class FanOutBenchmark : IBenchmark
             rawConnect = Stopwatch.GetElapsedTime(connecting);
             for (var i = 0; i < WarmupRounds + Rounds; i++)
             {
+                var before = CpuSample.Now(subscribers, etcd);
                 var start = Stopwatch.GetTimestamp();
                 await host.BroadcastAsync(document, ct);
                 var last = await subscribers.WaitRoundAsync(ct);
-                if (i >= WarmupRounds) raw.Add(Stopwatch.GetElapsedTime(start, last).TotalMilliseconds);
+                if (i < WarmupRounds) continue;
+                rawCpu += CpuSample.Now(subscribers, etcd) - before;
+                raw.Add(Stopwatch.GetElapsedTime(start, last).TotalMilliseconds);
             }
             (rawPeakWorkingSet, rawPeakHeap) = (memory.PeakWorkingSet, memory.PeakHeap);
         }
         var rawStats = ScaleMath.Of(raw);
         report.Add(Name, $"raw SignalR broadcast → last of {Clients} received p50", rawStats.P50, "ms",
             $"max {rawStats.Max:0.0} ms over {Rounds} rounds; connect {rawConnect.TotalSeconds:0.0} s; load {rawLoad}");
+        report.Add(Name, "raw SignalR: CPU per broadcast", rawCpu.Process.TotalMilliseconds / Rounds, "ms", rawCpu.PerRound(Rounds));
         report.Add(Name, "raw SignalR: process peak working set / GC heap", rawPeakWorkingSet / 1024.0 / 1024.0, "MiB",
             $"GC heap {Bench.Mib(rawPeakHeap)} MiB (before connecting: {Bench.Mib(startWorkingSet)} / {Bench.Mib(startHeap)} MiB)");
 
