@@ -4,7 +4,8 @@
 #                          a time, the slowest first), print "N passed, N failed" as the last line; non-zero exit on any failure
 #   ./build.sh run  [...]  run the server (arguments go to the app)
 #   ./build.sh gateway [...] run the gateway (src/ConfigCenter.Gateway; arguments go to the app, e.g. --urls)
-#   ./build.sh bench [...] run the benchmarks in Release (arguments go to BenchmarkDotNet)
+#   ./build.sh bench [...] run the benchmarks in Release (names select some; --quick runs a short version of every
+#                          one, the smoke check CI runs through tests/ConfigCenter.Operations.Tests/BenchmarkSmokeTests.cs)
 #   ./build.sh pack        pack every IsPackable project (libraries + the configcenter tool) into artifacts/packages
 #   ./build.sh cluster up|down|status   the docker-compose topology on loopback from the binaries (docker/etcd-cluster.sh)
 #   ./build.sh backup ...  SQLite online backup/restore and etcd snapshots (docker/backup.sh; docs/operations.md)

@@ -14,8 +14,8 @@ namespace ConfigCenter.Benchmarks;
 /// </summary>
 internal sealed class EditorBenchmark : IBenchmark
 {
-    private const int Keys = 10_000;
-    private const int Runs = 10;
+    private static readonly int Keys = Bench.Pick(10_000, 500);
+    private static readonly int Runs = Bench.Pick(10, 2);
 
     public string Name => "editor";
 
@@ -40,7 +40,7 @@ internal sealed class EditorBenchmark : IBenchmark
 
         // Warm-up: JIT (tiered compilation settles after a few calls), SQLite page cache, browser cache for the scripts.
         await page.GotoAsync("/favicon.svg");
-        for (var i = 0; i < 3; i++) await OpenEditorAsync(page);
+        for (var i = 0; i < Bench.Pick(3, 1); i++) await OpenEditorAsync(page);
 
         var baseline = new List<double>();
         var firstRender = new List<double>();

@@ -27,7 +27,7 @@ internal sealed class GatewayBenchmark : IBenchmark
 
     public async Task RunAsync(BenchmarkReport report, CancellationToken ct)
     {
-        var quick = Environment.GetEnvironmentVariable("GATEWAY_BENCH_QUICK") is "1" or "true";
+        var quick = Bench.Quick || Environment.GetEnvironmentVariable("GATEWAY_BENCH_QUICK") is "1" or "true";
         var loadBefore = Uptime();
         Console.WriteLine($"uptime before: {loadBefore}");
 

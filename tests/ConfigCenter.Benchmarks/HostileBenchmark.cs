@@ -10,7 +10,7 @@ namespace ConfigCenter.Benchmarks;
 /// </summary>
 internal sealed class HostileBenchmark : IBenchmark
 {
-    private const int Rounds = 20;
+    private static readonly int Rounds = Bench.Pick(20, 3);
 
     public string Name => "hostile";
 

@@ -22,9 +22,9 @@ namespace ConfigCenter.Benchmarks;
 internal sealed class PublishThroughputBenchmark : IBenchmark
 {
     private const int Publishers = 32;
-    private const int WarmupRounds = 60;
-    private const int DirectReleases = 1000;
-    private static readonly int Rounds = int.TryParse(Environment.GetEnvironmentVariable("CONFIGCENTER_BENCH_ROUNDS"), out var rounds) ? rounds : 100;
+    private static readonly int WarmupRounds = Bench.Pick(60, 3);
+    private static readonly int DirectReleases = Bench.Pick(1000, 50);
+    private static readonly int Rounds = int.TryParse(Environment.GetEnvironmentVariable("CONFIGCENTER_BENCH_ROUNDS"), out var rounds) ? rounds : Bench.Pick(100, 3);
 
     public string Name => "publish";
 
@@ -53,7 +53,7 @@ internal sealed class PublishThroughputBenchmark : IBenchmark
 
         // One publisher alone: what a single release costs end to end.
         var single = new List<double>();
-        for (var i = 0; i < 50; i++)
+        for (var i = 0; i < Bench.Pick(50, 5); i++)
         {
             await EditAsync(admin, loops[0], $"s{i}", ct);
             var start = await PublishAsync(admin, loops[0], ct);
@@ -110,7 +110,7 @@ internal sealed class PublishThroughputBenchmark : IBenchmark
             await EditAsync(admin, ns, "first", ct);
         });
         var releases = host.Services.GetRequiredService<Server.Features.Releases.ReleaseService>();
-        for (var i = 0; i < 200; i++)
+        for (var i = 0; i < Bench.Pick(200, 10); i++)
         {
             await EditAsync(admin, loops[i % Publishers], $"d{i}", ct);
             await releases.PublishAsync("bench", "prod", loops[i % Publishers], "warm-up", "bench", ct);

@@ -25,13 +25,13 @@ namespace ConfigCenter.Benchmarks;
 /// </summary>
 internal sealed class PublishToReloadBenchmark : IBenchmark
 {
-    private const int Publishes = 200;
+    private static readonly int Publishes = Bench.Pick(200, 5);
     // Publishes per scenario before measuring, and at least WarmupTime of them: on 2 cores the JIT keeps
     // optimizing the server's code for tens of seconds, and measuring during that would describe start-up,
     // not a server that has been up for a while (measured: 65 ms of server CPU per publish after 8 s, 35 ms after 40 s).
-    private const int Warmup = 100;
+    private static readonly int Warmup = Bench.Pick(100, 3);
     private static readonly TimeSpan WarmupTime = TimeSpan.FromSeconds(
-        int.TryParse(Environment.GetEnvironmentVariable("CONFIGCENTER_BENCH_WARMUP_SECONDS"), out var seconds) ? seconds : 25);
+        int.TryParse(Environment.GetEnvironmentVariable("CONFIGCENTER_BENCH_WARMUP_SECONDS"), out var seconds) ? seconds : Bench.Pick(25, 0));
     internal const string Env = "dev";
     internal const string Ns = "application";
 
@@ -51,7 +51,7 @@ internal sealed class PublishToReloadBenchmark : IBenchmark
             report.Add(Name, "raw etcd put→watch p99", raw.P99, "ms");
             foreach (var transport in new[] { "etcd", "hub" })
             {
-                foreach (var clients in new[] { 1, 1000 })
+                foreach (var clients in new[] { 1, Bench.Pick(1000, 50) })
                 {
                     if (Environment.GetEnvironmentVariable("CONFIGCENTER_BENCH_ONLY") is { Length: > 0 } only && only != $"{transport}:{clients}") continue;
                     var label = $"{transport}, {clients} client{(clients == 1 ? "" : "s")}";
@@ -259,7 +259,7 @@ internal sealed class PublishToReloadBenchmark : IBenchmark
         return ByteString.CopyFrom(JsonSerializer.SerializeToUtf8Bytes(document, ContractsJsonContext.Default.ReleaseDocument));
     }
 
-    private static async Task<string> CreateAppAsync(HttpClient admin, string app, CancellationToken ct)
+    internal static async Task<string> CreateAppAsync(HttpClient admin, string app, CancellationToken ct)
     {
         (await admin.PostAsJsonAsync("/api/v1/apps", new { id = app, name = app }, ct)).EnsureSuccessStatusCode();
         (await admin.PostAsJsonAsync($"/api/v1/apps/{app}/namespaces", new { name = Ns, format = "properties" }, ct)).EnsureSuccessStatusCode();
@@ -267,10 +267,10 @@ internal sealed class PublishToReloadBenchmark : IBenchmark
         return key.GetProperty("key").GetString()!;
     }
 
-    private static async Task SetValueAsync(HttpClient admin, string app, string value, CancellationToken ct) =>
+    internal static async Task SetValueAsync(HttpClient admin, string app, string value, CancellationToken ct) =>
         (await admin.PutAsJsonAsync($"/api/v1/apps/{app}/envs/{Env}/namespaces/{Ns}/items/Value", new { value }, ct)).EnsureSuccessStatusCode();
 
-    private static async Task<long> PublishAsync(HttpClient admin, string app, string? firstValue, CancellationToken ct)
+    internal static async Task<long> PublishAsync(HttpClient admin, string app, string? firstValue, CancellationToken ct)
     {
         if (firstValue is not null) await SetValueAsync(admin, app, firstValue, ct);
         var response = await admin.PostAsJsonAsync($"/api/v1/apps/{app}/envs/{Env}/namespaces/{Ns}/releases", new { message = "bench" }, ct);
@@ -278,7 +278,7 @@ internal sealed class PublishToReloadBenchmark : IBenchmark
         return (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("revision").GetInt64();
     }
 
-    private static Task WaitInEtcdAsync(EtcdCluster etcd, string prefix, string app, long revision, CancellationToken ct) =>
+    internal static Task WaitInEtcdAsync(EtcdCluster etcd, string prefix, string app, long revision, CancellationToken ct) =>
         WaitFor.ConditionAsync(async () => (await etcd.GetAsync(EtcdKeys.Config(prefix, Env, app, Ns), ct))?.Contains($"\"revision\":{revision},", StringComparison.Ordinal) == true,
             TimeSpan.FromSeconds(30), $"etcd holds {app} r{revision}", ct);
 

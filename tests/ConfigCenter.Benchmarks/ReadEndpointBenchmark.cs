@@ -10,8 +10,8 @@ namespace ConfigCenter.Benchmarks;
 internal sealed class ReadEndpointBenchmark : IBenchmark
 {
     private const int Concurrency = 32;
-    private static readonly TimeSpan Duration = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(8);
+    private static readonly TimeSpan Duration = Bench.Pick(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(1));
+    private static readonly TimeSpan Warmup = Bench.Pick(TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(1));
 
     public string Name => "read";
 

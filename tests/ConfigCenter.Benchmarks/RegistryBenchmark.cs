@@ -35,9 +35,9 @@ internal sealed class RegistryBenchmark : IBenchmark
     public async Task RunAsync(BenchmarkReport report, CancellationToken ct)
     {
         var quick = Environment.GetEnvironmentVariable("REGISTRY_BENCH_QUICK") is "1" or "true";
-        var instances = quick ? 1_000 : 10_000;
-        var probes = quick ? 100 : 300;
-        var window = quick ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(30);
+        var instances = Bench.Quick ? 500 : quick ? 1_000 : 10_000;
+        var probes = Bench.Quick ? 20 : quick ? 100 : 300;
+        var window = Bench.Quick ? TimeSpan.FromSeconds(2) : quick ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(30);
         var name = $"registry ({instances:N0})";
         await using var etcd = await EtcdCluster.StartAsync(1, ct);
         var endpoint = etcd.Endpoints[0];

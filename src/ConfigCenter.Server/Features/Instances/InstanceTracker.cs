@@ -17,6 +17,9 @@ public sealed class InstanceTracker(TimeProvider time)
     /// <summary>Raised with (app, env) whenever an instance connects, applies a revision or leaves.</summary>
     public event Action<string, string>? Changed;
 
+    /// <summary>Raised with (app, env, instance id) whenever that instance connects, applies a revision or leaves.</summary>
+    public event Action<string, string, string>? InstanceChanged;
+
     public void Connected(string app, string env, ClientInstanceInfo info, string transport)
     {
         var state = _instances.GetOrAdd((app, env, info.InstanceId), _ => new InstanceState(info));
@@ -27,7 +30,7 @@ public sealed class InstanceTracker(TimeProvider time)
             state.Connected = true;
             state.LastSeen = time.GetUtcNow();
         }
-        Changed?.Invoke(app, env);
+        Raise(app, env, info.InstanceId);
     }
 
     public void Applied(string app, string env, string instanceId, string ns, long revision)
@@ -38,7 +41,7 @@ public sealed class InstanceTracker(TimeProvider time)
             if (!state.Revisions.TryGetValue(ns, out var known) || known < revision) state.Revisions[ns] = revision;
             state.LastSeen = time.GetUtcNow();
         }
-        Changed?.Invoke(app, env);
+        Raise(app, env, instanceId);
     }
 
     public void Disconnected(string app, string env, string instanceId)
@@ -49,8 +52,18 @@ public sealed class InstanceTracker(TimeProvider time)
             state.Connected = false;
             state.LastSeen = time.GetUtcNow();
         }
+        Raise(app, env, instanceId);
+    }
+
+    private void Raise(string app, string env, string instanceId)
+    {
+        InstanceChanged?.Invoke(app, env, instanceId);
         Changed?.Invoke(app, env);
     }
+
+    /// <summary>One tracked instance with what it reported at subscribe, or null when it was never tracked.</summary>
+    public (InstanceView View, ClientInstanceInfo Info)? Find(string app, string env, string instanceId) =>
+        _instances.TryGetValue((app, env, instanceId), out var state) ? (state.ToView(), state.Info) : null;
 
     public IReadOnlyList<InstanceView> List(string app, string env) =>
         [.. _instances.Where(p => p.Key.App == app && p.Key.Env == env).Select(p => p.Value.ToView()).OrderBy(v => v.InstanceId, StringComparer.Ordinal)];
