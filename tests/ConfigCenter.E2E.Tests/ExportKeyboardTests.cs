@@ -24,6 +24,8 @@ public sealed class ExportKeyboardTests(UiFixture fixture)
         await page.WaitForFunctionAsync("() => document.activeElement?.getAttribute('data-format') === 'json'");
         await page.Keyboard.PressAsync("ArrowDown");
         await page.WaitForFunctionAsync("() => document.activeElement?.getAttribute('data-format') === 'yaml'");
+        // The screenshot shows the menu once it has faded in, with the focused item highlighted.
+        await page.WaitForFunctionAsync("() => getComputedStyle(document.querySelector('.mud-popover-open')).opacity === '1'");
         await UiFixture.ShotAsync(page, "19-export-menu-keyboard");
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.Keyboard.PressAsync("Enter"));
