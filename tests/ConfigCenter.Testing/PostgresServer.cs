@@ -51,10 +51,7 @@ public sealed class PostgresServer : IAsyncDisposable
         try
         {
             await server.RunToolAsync("initdb", ["-D", server.DataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"]);
-            var options = string.Join(' ',
-                $"-p {server.Port.ToString(CultureInfo.InvariantCulture)}", "-c listen_addresses=127.0.0.1", $"-k {root}",
-                "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=300");
-            await server.RunToolAsync("pg_ctl", ["-D", server.DataDirectory, "-l", Path.Combine(root, "postgres.log"), "-o", options, "-w", "-t", "60", "start"]);
+            await server.StartAgainAsync();
             return server;
         }
         catch
@@ -62,6 +59,22 @@ public sealed class PostgresServer : IAsyncDisposable
             await server.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// <c>pg_ctl stop -m {mode}</c>, waiting until the server is down: <c>fast</c> rolls back open transactions and ends every
+    /// session with an error (57P01); <c>immediate</c> quits without a clean shutdown (crash recovery at the next start).
+    /// </summary>
+    public Task StopAsync(string mode = "fast") =>
+        RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", mode, "-w", "-t", "60", "stop"]);
+
+    /// <summary>Starts the server (again) on the same data directory and port: <c>pg_ctl start</c>, waiting until it accepts connections.</summary>
+    public Task StartAgainAsync()
+    {
+        var options = string.Join(' ',
+            $"-p {Port.ToString(CultureInfo.InvariantCulture)}", "-c listen_addresses=127.0.0.1", $"-k {_root}",
+            "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=300");
+        return RunToolAsync("pg_ctl", ["-D", DataDirectory, "-l", Path.Combine(_root, "postgres.log"), "-o", options, "-w", "-t", "60", "start"]);
     }
 
     /// <summary>Creates an empty database and returns its connection string.</summary>
