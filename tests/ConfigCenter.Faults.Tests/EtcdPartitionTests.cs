@@ -6,7 +6,7 @@ namespace ConfigCenter.Faults.Tests;
 
 /// <summary>
 /// Scenario 8: a network partition between the relaying replica and etcd. Replica A (the relay) reaches the etcd members
-/// only through <see cref="TcpProxy"/>s; replica B reaches them directly. The proxies hold all traffic while publishes go
+/// only through <see cref="PartitionProxy"/>s; replica B reaches them directly. The proxies hold all traffic while publishes go
 /// through both replicas; then they let it through again.
 /// </summary>
 [Collection(PostgresFaultsCollection.Name)]
@@ -19,13 +19,13 @@ public sealed class EtcdPartitionTests(PostgresFixture postgres, ITestOutputHelp
     [Fact]
     public async Task PartitioningTheRelayFromEtcd_FencesItOut_TheOtherReplicaDeliversEverything_InOrder_AndItRejoinsAsFollower()
     {
-        var proxies = new List<TcpProxy>();
+        var proxies = new List<PartitionProxy>();
         try
         {
             await using var rig = await FaultRig.StartOnPostgresAsync(postgres.Server, endpointsOf: (etcd, replica) =>
             {
                 if (replica != A) return null;
-                if (proxies.Count == 0) proxies.AddRange(etcd.Endpoints.Select(e => new TcpProxy(new Uri(e))));
+                if (proxies.Count == 0) proxies.AddRange(etcd.Endpoints.Select(e => new PartitionProxy(new Uri(e))));
                 return [.. proxies.Select(p => p.Endpoint)];
             }, firstRelays: true);
             await rig.StartClientAsync();

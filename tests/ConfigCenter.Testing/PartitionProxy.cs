@@ -11,7 +11,7 @@ namespace ConfigCenter.Testing;
 /// stall, new ones are held without reaching the target), as when packets between two hosts are dropped;
 /// <see cref="Heal"/> lets the held traffic through again, as TCP's retransmissions would.
 /// </summary>
-public sealed class TcpProxy : IAsyncDisposable
+public sealed class PartitionProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener;
     private readonly string _targetHost;
@@ -24,7 +24,7 @@ public sealed class TcpProxy : IAsyncDisposable
     private long _forwardedBytes;
 
     /// <summary>Starts forwarding <c>127.0.0.1:{free port}</c> to <paramref name="target"/> (<c>http://host:port</c>).</summary>
-    public TcpProxy(Uri target)
+    public PartitionProxy(Uri target)
     {
         ArgumentNullException.ThrowIfNull(target);
         _targetHost = target.Host;
