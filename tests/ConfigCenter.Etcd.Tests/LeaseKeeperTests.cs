@@ -344,6 +344,29 @@ public sealed class LeaseKeeperTests(EtcdClusterFixture fixture) : IClassFixture
         Assert.Equal(lease, keeper.LeaseId);
     }
 
+    [Fact]
+    public async Task PartitionedFromEtcd_TheLeaseIsGivenUpOnceTheTtlPassedUnconfirmed_EvenWithTheStreamStuck()
+    {
+        // A partition that drops packets: connections stay open (or open and then carry nothing), no call fails fast.
+        await using var proxy = new PartitionProxy(new Uri(fixture.Endpoints[0]));
+        using var connection = Connect([proxy.Endpoint]);
+        await using var keeper = new EtcdLeaseKeeper(connection, Ttl);
+        var lost = new ConcurrentQueue<EtcdLeaseEventArgs>();
+        keeper.LeaseLost += (_, e) => lost.Enqueue(e);
+        keeper.Start();
+        var lease = await keeper.WaitForLeaseAsync(CancellationToken.None).WaitAsync(Timeout);
+
+        proxy.Partition();
+        var partitioned = Stopwatch.StartNew();
+        await WaitFor.ConditionAsync(() => !lost.IsEmpty, Timeout, "the keeper gave the lease up while partitioned");
+        var after = partitioned.Elapsed;
+        Assert.Equal(lease, Assert.Single(lost).LeaseId);
+        Assert.Equal(0, keeper.LeaseId);
+        // etcd expired it after the TTL as well: the keeper let go no earlier than a keep-alive period before that.
+        Assert.True(after >= Ttl / 3, $"given up after {after.TotalSeconds:0.00} s");
+        proxy.Heal();
+    }
+
     private static EtcdConnection Connect(IReadOnlyList<string> endpoints) =>
         new(new EtcdClientOptions { Endpoints = [.. endpoints], RequestTimeout = TimeSpan.FromSeconds(2) });
 

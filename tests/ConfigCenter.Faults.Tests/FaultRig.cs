@@ -6,13 +6,15 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using ConfigCenter.Contracts;
 using ConfigCenter.Testing;
+using Npgsql;
 
 namespace ConfigCenter.Faults.Tests;
 
 /// <summary>
-/// One fault scenario's world: a 3-member etcd cluster, the server as a real process on its own SQLite data directory,
-/// fault client processes (etcd transport + registration), a publisher that records every release the API
-/// acknowledged, and the check every scenario ends with (<see cref="VerifyAsync"/>).
+/// One fault scenario's world: a 3-member etcd cluster, the server as a real process on its own SQLite data directory
+/// (or, with <see cref="StartOnPostgresAsync"/>, several server replicas on one PostgreSQL database), fault client
+/// processes (etcd transport + registration), a publisher that records every release the API acknowledged, and the
+/// check every scenario ends with (<see cref="VerifyAsync"/>).
 /// </summary>
 internal sealed class FaultRig : IAsyncDisposable
 {
@@ -28,22 +30,39 @@ internal sealed class FaultRig : IAsyncDisposable
     private readonly string _root = Directory.CreateTempSubdirectory("configcenter-faults-").FullName;
     private readonly IReadOnlyDictionary<string, string?> _etcdCredentials;
     private readonly IReadOnlyDictionary<string, string?> _settings;
-    private HttpClient? _admin;
+    private readonly DotnetProcess?[] _replicas;
+    private readonly HttpClient?[] _admins;
+    private readonly Func<int, IReadOnlyList<string>>? _endpointsOf;
 
-    private FaultRig(EtcdCluster etcd, IReadOnlyDictionary<string, string?> etcdCredentials, string? prefix, IReadOnlyDictionary<string, string?> settings)
+    private FaultRig(EtcdCluster etcd, IReadOnlyDictionary<string, string?> etcdCredentials, string? prefix, IReadOnlyDictionary<string, string?> settings,
+        string? postgresDatabase = null, int replicas = 1, Func<int, IReadOnlyList<string>>? endpointsOf = null)
     {
         Etcd = etcd;
         _etcdCredentials = etcdCredentials;
         _settings = settings;
         Prefix = prefix ?? EtcdClusterFixtureBase.NewPrefix();
         DataDirectory = Path.Combine(_root, "server");
+        PostgresDatabase = postgresDatabase;
+        _replicas = new DotnetProcess?[replicas];
+        _admins = new HttpClient?[replicas];
+        _endpointsOf = endpointsOf;
     }
 
     public EtcdCluster Etcd { get; }
     public string Prefix { get; }
+    /// <summary>The SQLite server's data directory (replica 0's; replicas on PostgreSQL do not use theirs).</summary>
     public string DataDirectory { get; }
-    public DotnetProcess? Server { get; private set; }
-    public ConfigCenterApiClient Api => new(_admin ?? throw new InvalidOperationException("The server was not started."));
+    /// <summary>The connection string of the replicas' PostgreSQL database, or null on SQLite.</summary>
+    public string? PostgresDatabase { get; }
+    /// <summary>The server process (replica 0).</summary>
+    public DotnetProcess? Server => _replicas[0];
+    /// <summary>The server replicas (one on SQLite).</summary>
+    public IReadOnlyList<DotnetProcess?> Replicas => _replicas;
+    /// <summary>The API of replica 0, signed in as the admin.</summary>
+    public ConfigCenterApiClient Api => ApiOf(0);
+
+    /// <summary>The API of replica <paramref name="replica"/>, signed in as the admin.</summary>
+    public ConfigCenterApiClient ApiOf(int replica) => new(_admins[replica] ?? throw new InvalidOperationException($"Replica {replica} was not started."));
     public IReadOnlyList<DotnetProcess> Clients => _clients;
 
     /// <summary>Publishes cut off without an answer (the server was killed): each may or may not have committed.</summary>
@@ -88,36 +107,116 @@ internal sealed class FaultRig : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts (or restarts, on the same data directory) the server process and signs in as the admin.</summary>
-    public async Task StartServerAsync()
+    /// <summary>
+    /// Starts the cluster and <paramref name="replicas"/> server replicas on a new database of <paramref name="postgres"/>
+    /// (together, as replicas start), creates the app. <paramref name="endpointsOf"/> gives a replica other etcd endpoints
+    /// than the members' own (e.g. proxies that can partition it from etcd); null or an empty list keeps the members'.
+    /// With <paramref name="firstRelays"/> replica 0 starts alone and the others only once it relays the outbox.
+    /// </summary>
+    public static async Task<FaultRig> StartOnPostgresAsync(PostgresServer postgres, int replicas = 2,
+        Func<EtcdCluster, int, IReadOnlyList<string>?>? endpointsOf = null, bool firstRelays = false)
     {
-        if (Server is { HasExited: false }) throw new InvalidOperationException("The server is still running.");
-        if (Server is not null) await Server.DisposeAsync();
+        ArgumentNullException.ThrowIfNull(postgres);
+        var database = await postgres.CreateDatabaseAsync();
+        var etcd = await EtcdCluster.StartAsync(3);
+        var rig = new FaultRig(etcd, new Dictionary<string, string?>(), null, new Dictionary<string, string?>(), database, replicas,
+            endpointsOf is null ? null : i => endpointsOf(etcd, i) is { Count: > 0 } endpoints ? endpoints : etcd.Endpoints);
+        try
+        {
+            if (firstRelays)
+            {
+                await rig.StartServerAsync(0);
+                await rig.WaitForRelayLeaderAsync(StartTimeout, expected: 0);
+                await Task.WhenAll(Enumerable.Range(1, replicas - 1).Select(rig.StartServerAsync));
+            }
+            else
+            {
+                await Task.WhenAll(Enumerable.Range(0, replicas).Select(rig.StartServerAsync));
+            }
+            await rig.Api.CreateAppAsync(App, (Ns, "properties"));
+            return rig;
+        }
+        catch
+        {
+            await rig.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts (or restarts, on the same data directory or database) server replica <paramref name="replica"/> (0 on SQLite)
+    /// and signs in as the admin.
+    /// </summary>
+    public async Task StartServerAsync(int replica = 0)
+    {
+        if (_replicas[replica] is { HasExited: false }) throw new InvalidOperationException($"Replica {replica} is still running.");
+        if (_replicas[replica] is { } old) await old.DisposeAsync();
         var settings = new Dictionary<string, string?>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
-            ["ConfigCenter:DataDirectory"] = DataDirectory,
+            ["ConfigCenter:DataDirectory"] = replica == 0 ? DataDirectory : $"{DataDirectory}{replica}",
             ["ConfigCenter:Bootstrap:AdminPassword"] = AdminPassword,
             ["ConfigCenter:Etcd:Prefix"] = Prefix,
             ["ConfigCenter:Etcd:RequestTimeout"] = "00:00:02",
         };
-        for (var i = 0; i < Etcd.Endpoints.Count; i++) settings[$"ConfigCenter:Etcd:Endpoints:{i}"] = Etcd.Endpoints[i];
+        if (PostgresDatabase is not null)
+        {
+            settings["ConfigCenter:Store:Provider"] = "postgres";
+            settings["ConfigCenter:Store:ConnectionString"] = PostgresDatabase;
+        }
+        var endpoints = _endpointsOf?.Invoke(replica) ?? Etcd.Endpoints;
+        for (var i = 0; i < endpoints.Count; i++) settings[$"ConfigCenter:Etcd:Endpoints:{i}"] = endpoints[i];
         foreach (var (key, value) in _etcdCredentials) settings[$"ConfigCenter:Etcd:{key}"] = value;
         foreach (var (key, value) in _settings) settings[key] = value;
         var server = DotnetProcess.Start("src", "ConfigCenter.Server", FreePort.Get(), settings);
-        Server = server;
+        _replicas[replica] = server;
         await WaitFor.ConditionAsync(async () =>
         {
-            if (server.HasExited) throw new InvalidOperationException($"The server exited:\n{server.Output}");
+            if (server.HasExited) throw new InvalidOperationException($"Replica {replica} exited:\n{server.Output}");
             return await AnswersAsync(new Uri(server.BaseAddress, "/health/live"));
-        }, StartTimeout, "the server process answers /health/live");
+        }, StartTimeout, $"replica {replica} answers /health/live");
 
-        _admin?.Dispose();
-        _admin = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        using var response = await _admin.PostAsJsonAsync("/api/v1/auth/token", new { username = "admin", password = AdminPassword });
+        _admins[replica]?.Dispose();
+        var admin = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        _admins[replica] = admin;
+        using var response = await admin.PostAsJsonAsync("/api/v1/auth/token", new { username = "admin", password = AdminPassword });
         response.EnsureSuccessStatusCode();
         var token = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("accessToken").GetString();
-        _admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    }
+
+    /// <summary>Replica <paramref name="replica"/>'s relay state from <c>GET /api/v1/status</c>, or null when it does not answer.</summary>
+    public async Task<RelayState?> RelayStateAsync(int replica)
+    {
+        if (_replicas[replica] is not { HasExited: false } || _admins[replica] is not { } admin) return null;
+        try
+        {
+            // The status probes etcd (member list, 2 s timeout): a replica cut off from etcd answers slowly, not never.
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            using var response = await admin.GetAsync("/api/v1/status", cts.Token);
+            if (!response.IsSuccessStatusCode) return null;
+            var state = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cts.Token)).RootElement.GetProperty("replica");
+            return new RelayState(state.GetProperty("id").GetString()!, state.GetProperty("relaying").GetBoolean(),
+                state.GetProperty("relayFencingToken").ValueKind == JsonValueKind.Number ? state.GetProperty("relayFencingToken").GetInt64() : null);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Waits until exactly one replica reports that it relays the outbox; returns its index.</summary>
+    public async Task<int> WaitForRelayLeaderAsync(TimeSpan timeout, int? expected = null)
+    {
+        var leader = -1;
+        await WaitFor.ConditionAsync(async () =>
+        {
+            var states = await Task.WhenAll(Enumerable.Range(0, _replicas.Length).Select(RelayStateAsync));
+            var relaying = Enumerable.Range(0, states.Length).Where(i => states[i] is { Relaying: true }).ToList();
+            leader = relaying.Count == 1 ? relaying[0] : -1;
+            return leader >= 0 && (expected is null || leader == expected);
+        }, timeout, expected is null ? "one replica relays the outbox" : $"replica {expected} (alone) relays the outbox");
+        return leader;
     }
 
     /// <summary>Starts a fault client process (etcd transport, registered as an instance) and waits until it applied the newest release.</summary>
@@ -172,21 +271,34 @@ internal sealed class FaultRig : IAsyncDisposable
     /// Sets <c>Seq</c> (and a payload) and publishes; records the release when the API answers 201 and returns it.
     /// Any other answer fails the scenario: under these faults a publish must be accepted.
     /// </summary>
-    public async Task<AcknowledgedRelease> PublishAsync(int seq, CancellationToken ct = default)
+    public async Task<AcknowledgedRelease> PublishAsync(int seq, CancellationToken ct = default) => await PublishAsync(seq, 0, ct);
+
+    /// <summary>As <see cref="PublishAsync(int, CancellationToken)"/>, through replica <paramref name="replica"/>.</summary>
+    public async Task<AcknowledgedRelease> PublishAsync(int seq, int replica, CancellationToken ct = default)
     {
-        var http = _admin ?? throw new InvalidOperationException("The server was not started.");
+        var attempt = await TryPublishAsync(seq, replica, ct);
+        return attempt.Release ?? throw new InvalidOperationException($"{attempt.Step} Seq={seq} on replica {replica}: {(int)attempt.Status} {attempt.Body}");
+    }
+
+    /// <summary>
+    /// Sets <c>Seq</c> and publishes through replica <paramref name="replica"/>; returns what the API answered (the release
+    /// when it answered 201, recorded as acknowledged; otherwise the refused step, status and body). Connection failures throw.
+    /// </summary>
+    public async Task<PublishAttempt> TryPublishAsync(int seq, int replica, CancellationToken ct = default)
+    {
+        var http = _admins[replica] ?? throw new InvalidOperationException($"Replica {replica} was not started.");
         var value = seq.ToString(CultureInfo.InvariantCulture);
         using (var put = await http.PutAsJsonAsync($"{ConfigCenterApiClient.Ns(App, Env, Ns)}/items/Seq", new { value }, ct))
         {
-            if (!put.IsSuccessStatusCode) throw new InvalidOperationException($"PUT Seq={value}: {(int)put.StatusCode} {await put.Content.ReadAsStringAsync(ct)}");
+            if (!put.IsSuccessStatusCode) return new PublishAttempt("PUT", put.StatusCode, await put.Content.ReadAsStringAsync(ct), put.Headers.RetryAfter, null);
         }
         using var response = await http.PostAsJsonAsync($"{ConfigCenterApiClient.Ns(App, Env, Ns)}/releases", new { message = $"seq {value}" }, ct);
         var body = await response.Content.ReadAsStringAsync(ct);
-        if (response.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException($"publish {value}: {(int)response.StatusCode} {body}");
+        if (response.StatusCode != HttpStatusCode.Created) return new PublishAttempt("publish", response.StatusCode, body, response.Headers.RetryAfter, null);
         var root = JsonDocument.Parse(body).RootElement;
         var release = new AcknowledgedRelease(root.GetProperty("revision").GetInt64(), root.GetProperty("checksum").GetString()!, value);
         lock (_acknowledged) _acknowledged.Add(release);
-        return release;
+        return new PublishAttempt("publish", response.StatusCode, body, null, release);
     }
 
     /// <summary>Publishes <paramref name="count"/> releases back to back, starting at Seq <paramref name="from"/>.</summary>
@@ -230,10 +342,23 @@ internal sealed class FaultRig : IAsyncDisposable
         Assert.True(acknowledged[^1].Revision - acknowledged.Count <= InDoubt,
             $"{acknowledged[^1].Revision - acknowledged.Count} revisions were never acknowledged, but only {InDoubt} publishes were cut off");
 
-        var stored = await Api.GetJsonAsync($"{ConfigCenterApiClient.Ns(App, Env, Ns)}/releases");
-        var sqlite = stored.EnumerateArray().ToDictionary(r => r.GetProperty("revision").GetInt64(), r => r.GetProperty("checksum").GetString());
-        var missingInSqlite = acknowledged.Where(a => !sqlite.TryGetValue(a.Revision, out var checksum) || checksum != a.Checksum).ToList();
-        Assert.True(missingInSqlite.Count == 0, $"{missingInSqlite.Count} acknowledged releases missing or different in SQLite: r{string.Join(", r", missingInSqlite.Take(20).Select(a => a.Revision))}");
+        var api = ApiOf(Array.FindIndex(_replicas, r => r is { HasExited: false }));
+        Dictionary<long, string?> inStore;
+        string store;
+        if (PostgresDatabase is null)
+        {
+            store = "SQLite";
+            var stored = await api.GetJsonAsync($"{ConfigCenterApiClient.Ns(App, Env, Ns)}/releases");
+            inStore = stored.EnumerateArray().ToDictionary(r => r.GetProperty("revision").GetInt64(), r => r.GetProperty("checksum").GetString());
+        }
+        else
+        {
+            store = "PostgreSQL";
+            inStore = await PostgresReleasesAsync();
+            await VerifyPostgresStoreAsync(inStore, last.Revision);
+        }
+        var missingInStore = acknowledged.Where(a => !inStore.TryGetValue(a.Revision, out var checksum) || checksum != a.Checksum).ToList();
+        Assert.True(missingInStore.Count == 0, $"{missingInStore.Count} acknowledged releases missing or different in {store}: r{string.Join(", r", missingInStore.Take(20).Select(a => a.Revision))}");
 
         await WaitFor.ConditionAsync(async () => (await ReadHistoryAsync(historyFloor)).LastOrDefault()?.Revision == last.Revision,
             convergeTimeout, $"etcd holds r{last.Revision}");
@@ -264,20 +389,62 @@ internal sealed class FaultRig : IAsyncDisposable
         Assert.InRange(history.Count - written, 0, InDoubt);
         WrittenToEtcd = written;
 
-        var outbox = (await Api.GetJsonAsync("/api/v1/status")).GetProperty("outbox");
+        var outbox = (await api.GetJsonAsync("/api/v1/status")).GetProperty("outbox");
         Assert.Equal(0, outbox.GetProperty("pending").GetInt32());
-        Assert.Empty((await Api.GetJsonAsync("/api/v1/outbox/parked")).EnumerateArray());
+        Assert.Empty((await api.GetJsonAsync("/api/v1/outbox/parked")).EnumerateArray());
 
         await WaitConvergedAsync(convergeTimeout);
     }
 
-    /// <summary>Waits until etcd holds the newest acknowledged release.</summary>
+    /// <summary>The namespace's releases in PostgreSQL, read from the database itself: revision → checksum.</summary>
+    private async Task<Dictionary<long, string?>> PostgresReleasesAsync()
+    {
+        await using var connection = new NpgsqlConnection(PostgresDatabase);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT \"Revision\", \"Checksum\" FROM \"Releases\" WHERE \"AppId\" = @app AND \"EnvironmentId\" = @env AND \"Namespace\" = @ns";
+        command.Parameters.AddWithValue("app", App);
+        command.Parameters.AddWithValue("env", Env);
+        command.Parameters.AddWithValue("ns", Ns);
+        var releases = new Dictionary<long, string?>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) releases.Add(reader.GetInt64(0), reader.GetString(1));
+        return releases;
+    }
+
+    /// <summary>
+    /// Nothing half-written in PostgreSQL: the namespace's revisions run 1..N without a gap (N = the newest acknowledged,
+    /// or one cut off after it), every release has its outbox row for this namespace's etcd key, and the outbox holds no
+    /// row for a revision the releases table does not have.
+    /// </summary>
+    private async Task VerifyPostgresStoreAsync(Dictionary<long, string?> releases, long newestAcknowledged)
+    {
+        var max = releases.Keys.Max();
+        Assert.True(releases.Count == max, $"PostgreSQL revisions have a gap: {releases.Count} releases up to r{max}");
+        Assert.InRange(max - newestAcknowledged, 0, InDoubt);
+        await using var connection = new NpgsqlConnection(PostgresDatabase);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT DISTINCT \"Revision\" FROM \"Outbox\" WHERE \"EtcdKey\" = @key";
+        command.Parameters.AddWithValue("key", EtcdKeys.Config(Prefix, Env, App, Ns));
+        var outbox = new HashSet<long>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync()) outbox.Add(reader.GetInt64(0));
+        }
+        var withoutOutbox = releases.Keys.Where(r => !outbox.Contains(r)).Order().ToList();
+        Assert.True(withoutOutbox.Count == 0, $"releases without their outbox row: r{string.Join(", r", withoutOutbox.Take(20))}");
+        var orphans = outbox.Where(r => !releases.ContainsKey(r)).Order().ToList();
+        Assert.True(orphans.Count == 0, $"outbox rows without their release: r{string.Join(", r", orphans.Take(20))}");
+    }
+
+    /// <summary>Waits until etcd holds the newest acknowledged release (or, while publishing goes on, a newer one).</summary>
     public async Task WaitDeliveredAsync(TimeSpan timeout)
     {
         var last = Last ?? throw new InvalidOperationException("Nothing was published.");
         var key = EtcdKeys.Config(Prefix, Env, App, Ns);
         await WaitFor.ConditionAsync(async () => await Etcd.GetAsync(key) is { } json
-            && JsonSerializer.Deserialize(json, ContractsJsonContext.Default.ReleaseDocument)!.Revision == last.Revision,
+            && JsonSerializer.Deserialize(json, ContractsJsonContext.Default.ReleaseDocument)!.Revision >= last.Revision,
             timeout, $"etcd holds r{last.Revision}");
     }
 
@@ -318,8 +485,11 @@ internal sealed class FaultRig : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         foreach (var client in _clients) await client.DisposeAsync();
-        if (Server is not null) await Server.DisposeAsync();
-        _admin?.Dispose();
+        foreach (var replica in _replicas)
+        {
+            if (replica is not null) await replica.DisposeAsync();
+        }
+        foreach (var admin in _admins) admin?.Dispose();
         _probe.Dispose();
         await Etcd.DisposeAsync();
         try
@@ -332,3 +502,9 @@ internal sealed class FaultRig : IAsyncDisposable
         }
     }
 }
+
+/// <summary>What the API answered to one publish attempt (<see cref="FaultRig.TryPublishAsync"/>): the step it refused or the release it acknowledged.</summary>
+internal sealed record PublishAttempt(string Step, HttpStatusCode Status, string Body, RetryConditionHeaderValue? RetryAfter, AcknowledgedRelease? Release);
+
+/// <summary>A replica's relay state from <c>GET /api/v1/status</c>.</summary>
+internal sealed record RelayState(string Id, bool Relaying, long? FencingToken);

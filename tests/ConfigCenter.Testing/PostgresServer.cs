@@ -7,7 +7,7 @@ namespace ConfigCenter.Testing;
 /// <summary>
 /// A real PostgreSQL server from the Debian package (<c>/usr/lib/postgresql/N/bin</c>), in a temporary directory on a free
 /// loopback port. initdb and pg_ctl refuse to run as root, so as root they run as the <c>postgres</c> user (runuser) and the
-/// directory is handed to that user. Trust authentication on loopback only; fsync off (tests, not durability).
+/// directory is handed to that user. Trust authentication on loopback only; fsync off (tests survive a stopped server, not a crashed machine).
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
 {
@@ -51,10 +51,7 @@ public sealed class PostgresServer : IAsyncDisposable
         try
         {
             await server.RunToolAsync("initdb", ["-D", server.DataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"]);
-            var options = string.Join(' ',
-                $"-p {server.Port.ToString(CultureInfo.InvariantCulture)}", "-c listen_addresses=127.0.0.1", $"-k {root}",
-                "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=300");
-            await server.RunToolAsync("pg_ctl", ["-D", server.DataDirectory, "-l", Path.Combine(root, "postgres.log"), "-o", options, "-w", "-t", "60", "start"]);
+            await server.StartAgainAsync();
             return server;
         }
         catch
@@ -62,6 +59,28 @@ public sealed class PostgresServer : IAsyncDisposable
             await server.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// <c>pg_ctl stop -m {mode}</c>, waiting until the server is down: <c>fast</c> rolls back open transactions and ends every
+    /// session with an error (57P01); <c>immediate</c> quits without a clean shutdown (crash recovery at the next start).
+    /// </summary>
+    public async Task StopAsync(string mode = "fast")
+    {
+        await RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", mode, "-w", "-t", "60", "stop"]);
+        // This process's pooled connections to it are dead now: drop them, so the test's own queries open fresh ones.
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    /// <summary>Starts the server (again) on the same data directory and port: <c>pg_ctl start</c>, waiting until it accepts connections.</summary>
+    public Task StartAgainAsync()
+    {
+        var options = string.Join(' ',
+            $"-p {Port.ToString(CultureInfo.InvariantCulture)}", "-c listen_addresses=127.0.0.1", $"-k {_root}",
+            // fsync off (the machine does not crash under the tests); synchronous_commit stays on, so a commit is in the
+            // WAL before it is acknowledged and an immediate stop (the fault scenarios' crash) loses nothing acknowledged.
+            "-c fsync=off", "-c full_page_writes=off", "-c max_connections=300");
+        return RunToolAsync("pg_ctl", ["-D", DataDirectory, "-l", Path.Combine(_root, "postgres.log"), "-o", options, "-w", "-t", "60", "start"]);
     }
 
     /// <summary>Creates an empty database and returns its connection string.</summary>
