@@ -120,6 +120,8 @@ internal sealed class HubPresenceWriter(InstanceTracker tracker, EtcdConnection 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         tracker.InstanceChanged -= OnChanged;
+        // Nothing started without etcd; a host may also stop it after disposing it.
+        if (_keeper is null || Volatile.Read(ref _disposed) == 1) return;
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (_keeper is { } keeper) await keeper.StopAsync(cancellationToken).ConfigureAwait(false);
