@@ -52,7 +52,7 @@ internal sealed class EtcdLeaseKeepAlives : IDisposable
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var time = _connection.TimeProvider;
-        var lease = new KeptLease(this, leaseId, ttl / 3, confirmedAt, confirmedTtl, time);
+        var lease = new KeptLease(this, leaseId, ttl / 3, confirmedAt, confirmedTtl, time.GetTimestamp());
         _leases[leaseId] = lease;
         EnsureStarted();
         // Its first keep-alive is a period away: the loop's next round is soon enough, unless this lease needs shorter rounds.
@@ -211,34 +211,25 @@ internal sealed class EtcdLeaseKeepAlives : IDisposable
         _wake.Dispose();
     }
 
-    /// <summary>
-    /// One lease kept alive on the shared stream. Its own watchdog gives it up once nothing confirmed it for the TTL etcd
-    /// last reported, whatever the stream is doing: a stream stuck on a connection that carries nothing (a partition that
-    /// drops packets, a frozen member) must not keep a lease "held" here after etcd let it expire, or an elected owner
-    /// would go on believing it leads.
-    /// </summary>
+    /// <summary>One lease kept alive on the shared stream.</summary>
     internal sealed class KeptLease : IDisposable
     {
         private readonly EtcdLeaseKeepAlives _owner;
-        private readonly TimeProvider _time;
-        private readonly ITimer _watchdog;
         private readonly TaskCompletionSource<string> _lost = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private long _confirmedAt;
         private long _confirmedTtlTicks;
         private long _sentAt;
         private long _lastSent;
 
-        internal KeptLease(EtcdLeaseKeepAlives owner, long id, TimeSpan period, long confirmedAt, TimeSpan confirmedTtl, TimeProvider time)
+        internal KeptLease(EtcdLeaseKeepAlives owner, long id, TimeSpan period, long confirmedAt, TimeSpan confirmedTtl, long now)
         {
             _owner = owner;
-            _time = time;
             Id = id;
             Period = period;
             _confirmedAt = confirmedAt;
             _confirmedTtlTicks = confirmedTtl.Ticks;
             // Just granted or confirmed: the first keep-alive is due one period later.
-            _lastSent = time.GetTimestamp();
-            _watchdog = time.CreateTimer(static state => ((KeptLease)state!).ExpireIfUnconfirmed(), this, period / 2, period / 2);
+            _lastSent = now;
         }
 
         public long Id { get; }
@@ -284,20 +275,7 @@ internal sealed class EtcdLeaseKeepAlives : IDisposable
 
         internal void Lose(string reason) => _lost.TrySetResult(reason);
 
-        private void ExpireIfUnconfirmed()
-        {
-            if (_lost.Task.IsCompleted) return;
-            var elapsed = _time.GetElapsedTime(ConfirmedAt);
-            if (elapsed <= ConfirmedTtl) return;
-            _owner.Remove(this);
-            Lose($"not confirmed by etcd for {elapsed.TotalSeconds:0.#} s");
-        }
-
         /// <summary>Stops keeping the lease alive (it is not revoked).</summary>
-        public void Dispose()
-        {
-            _watchdog.Dispose();
-            _owner.Remove(this);
-        }
+        public void Dispose() => _owner.Remove(this);
     }
 }
