@@ -21,6 +21,16 @@ public static class EtcdErrors
     }
 
     /// <summary>
+    /// True when etcd refused the configured user: a wrong user name or password ("authentication failed, invalid user ID
+    /// or password", "user name not found"). Signing in again cannot fix it; the settings must change.
+    /// </summary>
+    public static bool IsAuthenticationFailed(RpcException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return Has(exception, "authentication failed") || Has(exception, "user name not found");
+    }
+
+    /// <summary>
     /// True when the member could not serve the request now (down, timed out, no leader, leader changed, stopping,
     /// too many requests): retry, on another member when there is one.
     /// </summary>
@@ -51,7 +61,7 @@ public static class EtcdErrors
     public static bool IsPermanent(RpcException exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        if (IsAuthExpired(exception) || Has(exception, "authentication failed")) return false;
+        if (IsAuthExpired(exception) || IsAuthenticationFailed(exception)) return false;
         return exception.StatusCode switch
         {
             StatusCode.ResourceExhausted => !Has(exception, "too many requests") && !Has(exception, "database space exceeded"),

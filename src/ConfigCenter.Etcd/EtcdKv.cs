@@ -17,6 +17,14 @@ public static class EtcdKv
     public static Task<RangeResponse> GetPrefixAsync(this EtcdConnection etcd, string prefix, CancellationToken ct) =>
         RangeAsync(etcd, new RangeRequest { Key = EtcdRanges.Key(prefix), RangeEnd = EtcdRanges.PrefixEnd(prefix) }, ct);
 
+    /// <summary>How many keys start with <paramref name="prefix"/> (a count-only read: also a check that the user may read it).</summary>
+    public static async Task<long> CountPrefixAsync(this EtcdConnection etcd, string prefix, CancellationToken ct)
+    {
+        var response = await RangeAsync(etcd, new RangeRequest { Key = EtcdRanges.Key(prefix), RangeEnd = EtcdRanges.PrefixEnd(prefix), CountOnly = true }, ct)
+            .ConfigureAwait(false);
+        return response.Count;
+    }
+
     /// <summary>Deletes one key; the response says how many were deleted.</summary>
     public static Task<DeleteRangeResponse> DeleteAsync(this EtcdConnection etcd, string key, CancellationToken ct)
     {

@@ -18,6 +18,8 @@ public sealed class ConflictTests(UiFixture fixture)
         var alice = await fixture.SignedInPageAsync();
         await alice.GotoAsync("/apps/conflict/dev/application");
         await alice.Locator("[data-testid=edit]").First.ClickAsync();
+        // The key field takes the focus once the row opens; filling the value before that could type into the key.
+        await Expect(alice.Locator("[data-testid=edit-key]")).ToBeFocusedAsync();
         await alice.FillAsync("[data-testid=edit-value]", "45");
 
         // Meanwhile someone else changes the same key through the API.

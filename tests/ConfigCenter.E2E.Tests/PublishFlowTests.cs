@@ -77,6 +77,8 @@ public sealed class PublishFlowTests(UiFixture fixture)
         await page.ClickAsync("[data-testid=editor-link]");
         var poolRow = Row(page, "Pool:Size");
         await poolRow.Locator("[data-testid=edit]").ClickAsync();
+        // The key field takes the focus once the row opens; filling the value before that could type into the key.
+        await Expect(page.Locator("[data-testid=edit-key]")).ToBeFocusedAsync();
         await page.FillAsync("[data-testid=edit-value]", "50");
         await page.PressAsync("[data-testid=edit-value]", "Enter");
         await Expect(Row(page, "Pool:Size").Locator("[data-testid=marker]")).ToHaveTextAsync("changed");

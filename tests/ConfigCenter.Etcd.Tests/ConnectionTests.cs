@@ -13,6 +13,8 @@ public sealed class ConnectionTests(EtcdClusterFixture fixture, Xunit.Abstractio
 {
     private const string User = "root";
     private const string Password = "etcd-root-password-1";
+    /// <summary>A guard for a 2 s token TTL: etcd checks expiries once a second.</summary>
+    private static readonly TimeSpan TokenExpiry = TimeSpan.FromSeconds(15);
     private readonly DirectoryInfo _pki = Directory.CreateTempSubdirectory("configcenter-etcd-pki-");
 
     [Fact]
@@ -24,9 +26,9 @@ public sealed class ConnectionTests(EtcdClusterFixture fixture, Xunit.Abstractio
         using var connection = new EtcdConnection(new EtcdClientOptions { Endpoints = [.. etcd.Endpoints], Username = User, Password = Password }, logger);
         await connection.PutAsync("/auth/k", ByteString.CopyFromUtf8("1"));
 
-        // etcd forgets a simple token 2 s after its last use, on its own clock; nothing shows the expiry without using
-        // (and so refreshing) the token, hence a wait of twice the TTL rather than a condition.
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        // etcd forgets a simple token 2 s after its last use, on its own clock; the connection's token has expired once a
+        // token taken after its last use is refused.
+        await etcd.WaitForIdleTokensToExpireAsync(User, Password, "/", TokenExpiry);
         await connection.PutAsync("/auth/k", ByteString.CopyFromUtf8("2"));
 
         Assert.Equal("2", (await connection.GetAsync("/auth/k"))!.Value.ToStringUtf8());
@@ -46,9 +48,9 @@ public sealed class ConnectionTests(EtcdClusterFixture fixture, Xunit.Abstractio
         await using var watch = new RunningWatch(connection, "/auth-watch/", handler);
         await WaitFor.ConditionAsync(() => handler.Snapshots.Count == 1, TimeSpan.FromSeconds(20), "the watch read the prefix");
 
-        // The watch's token expires while nothing happens (see above for why this is a wait); then the watch loses its
-        // connection, and comes back with the expired token, which etcd refuses by cancelling the watch.
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        // The watch's token expires while nothing happens; then the watch loses its connection, and comes back with the
+        // expired token, which etcd refuses by cancelling the watch.
+        await etcd.WaitForIdleTokensToExpireAsync(User, Password, "/", TokenExpiry);
         proxy.Disconnect();
         await WaitFor.ConditionAsync(() => !handler.Errors.IsEmpty, TimeSpan.FromSeconds(20), "the watch notices it is cut off");
         await writer.PutAsync("/auth-watch/k", ByteString.CopyFromUtf8("while away"));
@@ -74,8 +76,8 @@ public sealed class ConnectionTests(EtcdClusterFixture fixture, Xunit.Abstractio
         var lease = await keeper.WaitForLeaseAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         await keeper.PutAsync("/auth-lease/a", "1", CancellationToken.None);
 
-        // Only keep-alives flow while the token expires (see above for why this is a wait): the open stream keeps the lease.
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        // Only keep-alives flow while the token expires: the open stream keeps the lease.
+        await etcd.WaitForIdleTokensToExpireAsync(User, Password, "/", TokenExpiry);
         Assert.Equal(lease, keeper.LeaseId);
         var opened = connection.KeepAlives.StreamsOpened;
 

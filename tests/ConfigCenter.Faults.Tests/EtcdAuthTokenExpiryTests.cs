@@ -53,10 +53,9 @@ public sealed class EtcdAuthTokenExpiryTests(ITestOutputHelper output)
         {
             if (round > 1)
             {
-                // The scenario's own pace: a quiet spell longer than the TTL, so every token the processes hold expires
-                // on every member. Nothing shows an expiry without using the token, and using it renews it, so this is
-                // a wait rather than a condition.
-                await Task.Delay(TimeSpan.FromSeconds(TokenTtlSeconds + 1));
+                // The scenario's own pace: a quiet spell until every member has expired every token idle since the
+                // round before, the processes' tokens included.
+                await rig.Etcd.WaitForIdleTokensToExpireAsync(User.Name, User.Password, User.KeyPrefix, TimeSpan.FromSeconds(15));
             }
             if (round == Rounds / 2 + 1)
             {
@@ -103,8 +102,8 @@ public sealed class EtcdAuthTokenExpiryTests(ITestOutputHelper output)
             Assert.True(state?.Registered is not null, $"client on port {client.Port} no longer holds its registration: {state?.Health}");
         }
 
-        output.WriteLine($"auth on, simple tokens with a {TokenTtlSeconds} s TTL; {rig.Acknowledged.Count} publishes in {Rounds} rounds with quiet spells of "
-            + $"{TokenTtlSeconds + 1} s; m{bouncedMember} (client0's member) killed before round {Rounds / 2 + 1} and restarted after it; "
+        output.WriteLine($"auth on, simple tokens with a {TokenTtlSeconds} s TTL; {rig.Acknowledged.Count} publishes in {Rounds} rounds with quiet spells "
+            + $"until every member expired the idle tokens; m{bouncedMember} (client0's member) killed before round {Rounds / 2 + 1} and restarted after it; "
             + $"re-authentications: server {serverRenewals[^1]} (cumulative per round {string.Join(", ", serverRenewals)}), client0 {client0.CountLines(Reauthenticated)}, client1 {client1.CountLines(Reauthenticated)}, "
             + $"test gateway helpers {rig.Etcd.GatewayTokenRenewals}; clients converged per round in {string.Join(" / ", converge.Select(c => $"{c:0.00}"))} s; "
             + $"{rig.WrittenToEtcd} releases written to etcd on their own; {registrations.Count} registrations present; "

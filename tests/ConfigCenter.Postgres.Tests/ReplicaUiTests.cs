@@ -91,6 +91,8 @@ public sealed class ReplicaUiTests(EtcdClusterFixture etcd, PostgresFixture post
         // refused as a conflict showing A's value; the draft keeps A's value.
         await editor.BringToFrontAsync();
         await editor.Locator("[data-testid=edit]").First.ClickAsync();
+        // The key field takes the focus once the row opens; filling the value before that could type into the key.
+        await Expect(editor.Locator("[data-testid=edit-key]")).ToBeFocusedAsync();
         await editor.FillAsync("[data-testid=edit-value]", "45");
         await apiA.SetAsync("storefront", "prod", "application", "Timeout", "60");
         await Expect(editor.Locator("[data-testid=notice]")).ToBeVisibleAsync();

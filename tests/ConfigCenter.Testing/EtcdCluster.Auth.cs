@@ -59,6 +59,44 @@ public sealed partial class EtcdCluster
     public Task<string> AuthenticateAsync(string user, string password, CancellationToken ct = default) =>
         OnAnyMemberAsync(m => EtcdGateway.AuthenticateAsync(m.Endpoint, user, password, EtcdGateway.DefaultRequestTimeout, ct), ct);
 
+    /// <summary>
+    /// Waits until every running member has forgotten every simple token last used before this call (etcd drops a token
+    /// <c>--auth-token-ttl</c> after its last use, on each member's own clock). Nothing shows a token's expiry without using
+    /// it, and a use renews it; so probe tokens of <paramref name="user"/> are taken now and never used again, and each
+    /// try spends the next one on every member that has not refused one yet (a member renews a token for itself only).
+    /// A member that refuses a probe has expired every token idle since this call. <paramref name="key"/> is one the
+    /// user may read.
+    /// </summary>
+    public async Task WaitForIdleTokensToExpireAsync(string user, string password, string key, TimeSpan timeout, CancellationToken ct = default)
+    {
+        var interval = TimeSpan.FromMilliseconds(500);
+        var probes = new Queue<string>();
+        for (var i = 0; i <= (int)Math.Ceiling(timeout / interval); i++)
+        {
+            probes.Enqueue(await AuthenticateAsync(user, password, ct).ConfigureAwait(false));
+        }
+
+        var expired = new HashSet<EtcdMember>();
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            var token = probes.Count > 0 ? probes.Dequeue() : null;
+            var pending = members.Where(m => m.IsRunning && !m.IsPaused && !expired.Contains(m)).ToList();
+            if (pending.Count == 0) return;
+            if (token is null || Stopwatch.GetTimestamp() > deadline)
+            {
+                throw new TimeoutException($"Within {timeout.TotalSeconds:0.#} s these members still accepted a token unused since the wait began: {string.Join(", ", pending)}");
+            }
+
+            foreach (var member in pending)
+            {
+                if (!await member.AcceptsTokenAsync(token, key, ct).ConfigureAwait(false)) expired.Add(member);
+            }
+
+            if (expired.Count < members.Count(m => m.IsRunning && !m.IsPaused)) await Task.Delay(interval, ct).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Runs <c>etcdctl --endpoints=… args</c> against this cluster and returns its standard output; throws with its output on failure.</summary>
     public async Task<string> EtcdctlAsync(CancellationToken ct, params string[] args)
     {

@@ -1,8 +1,6 @@
 using ConfigCenter.Contracts;
 using ConfigCenter.Etcd;
 using ConfigCenter.Server.Infrastructure;
-using Etcdserverpb;
-using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 
@@ -26,10 +24,9 @@ internal sealed class EtcdCredentialsCheck(IOptions<ConfigCenterServerOptions> o
         bounded.CancelAfter(settings.RequestTimeout * (settings.Endpoints.Length + 1));
         try
         {
-            var request = new RangeRequest { Key = ByteString.CopyFromUtf8(prefix), RangeEnd = ByteString.CopyFrom(EtcdKeys.PrefixRangeEnd(prefix)), CountOnly = true };
-            await etcd.CallAsync((invoker, o) => new KV.KVClient(invoker).RangeAsync(request, o).ResponseAsync, bounded.Token).ConfigureAwait(false);
+            await etcd.CountPrefixAsync(prefix, bounded.Token).ConfigureAwait(false);
         }
-        catch (RpcException e) when (IsAuthenticationFailed(e))
+        catch (RpcException e) when (EtcdErrors.IsAuthenticationFailed(e))
         {
             throw new InvalidOperationException(
                 $"etcd refused the user '{settings.Username}' ({e.Status.Detail}): check ConfigCenter:Etcd:Username and ConfigCenter:Etcd:Password " +
@@ -49,9 +46,4 @@ internal sealed class EtcdCredentialsCheck(IOptions<ConfigCenterServerOptions> o
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    /// <summary>etcd's answer to a wrong user or password ("authentication failed, invalid user ID or password"), or a user name it does not accept.</summary>
-    internal static bool IsAuthenticationFailed(RpcException e) =>
-        e.Status.Detail?.Contains("authentication failed", StringComparison.OrdinalIgnoreCase) == true
-        || e.Status.Detail?.Contains("user name not found", StringComparison.OrdinalIgnoreCase) == true;
 }
